@@ -1,0 +1,110 @@
+"""DPRK–Syria Atlas: the map page. It lays out widgets and calls `layers/` for everything else."""
+
+from __future__ import annotations
+
+import streamlit as st
+from layers.basemap import BASEMAP_LABELS
+from streamlit_folium import st_folium
+
+from layers import chronology, mapview, selection
+from layers import html as atlas_html
+from layers.filters import FIRST_YEAR, Filters, filter_events, last_year, sites_shown
+from layers.load import data_dir, load_atlas
+from layers.schema import Grade, LinkType
+from layers.style import GRADE_STYLES, LINK_LABELS
+
+st.set_page_config(page_title="DPRK–Syria Atlas", page_icon="🗺️", layout="wide")
+
+atlas = st.cache_resource(load_atlas, show_spinner="Loading the atlas…")(data_dir())
+
+st.title("DPRK–Syria Atlas")
+st.caption(
+    f"Sites in Syria with documented North Korean links. Every claim is dated, graded for "
+    f"evidence and sourced. Dataset version {atlas.info.version}."
+)
+for problem in atlas.problems:
+    (st.error if problem.severity == "error" else st.warning)(
+        f"Data problem, skipped: {problem}", icon="⚠️"
+    )
+
+with st.sidebar:
+    st.header("Show")
+    mapped_layers = [layer for layer in atlas.layers if layer.info.mapped]
+    chosen_layers = frozenset(
+        layer.id
+        for layer in mapped_layers
+        if st.checkbox(layer.info.title, value=True, key=f"layer-{layer.id}")
+    )
+    syria_wide = st.checkbox("Syria-wide events (chronology only)", value=True, key="syria-wide")
+    years = st.slider("Years", FIRST_YEAR, last_year(), (FIRST_YEAR, last_year()), key="years")
+    links = st.multiselect(
+        "North Korean link",
+        list(LinkType),
+        default=list(LinkType),
+        format_func=LINK_LABELS.get,
+        key="links",
+    )
+    grades = st.multiselect(
+        "Evidence grade",
+        list(Grade),
+        default=list(Grade),
+        format_func=lambda g: GRADE_STYLES[g].label,
+        key="grades",
+    )
+    basemap = st.radio(
+        "Basemap",
+        list(BASEMAP_LABELS),
+        format_func=BASEMAP_LABELS.get,
+        key="basemap",
+        help="Online basemaps need an internet connection.",
+    )
+    st.html(atlas_html.legend_html())
+
+filters = Filters(
+    layer_ids=chosen_layers,
+    syria_wide=syria_wide,
+    first_year=years[0],
+    last_year=years[1],
+    link_types=frozenset(links),
+    grades=frozenset(grades),
+)
+events = filter_events(atlas, filters)
+sites = sites_shown(atlas, filters, events)
+
+map_column, detail_column = st.columns([3, 2], gap="medium")
+with map_column:
+    st.markdown(
+        f"**{len(sites)} site(s) on the map, {len(events)} event(s) shown.** "
+        "Click a marker for its events."
+    )
+    clicked = st_folium(
+        mapview.base_map(basemap),
+        key="map",
+        feature_group_to_add=mapview.site_layer(atlas, sites, events),
+        returned_objects=["last_object_clicked_tooltip"],
+        height=620,
+        use_container_width=True,
+    )
+
+with detail_column:
+    selection.follow_map_click(
+        mapview.site_from_tooltip(atlas, (clicked or {}).get("last_object_clicked_tooltip"))
+    )
+    site_id = st.selectbox(
+        "Site details",
+        selection.site_choices(atlas),
+        format_func=atlas.site_label,
+        key=selection.SITE_KEY,
+        index=None,
+        placeholder="Click a marker or choose a site",
+    )
+    if site_id:
+        site_events = [e for e in events if site_id in e.event.site_ids]
+        st.html(atlas_html.site_panel(atlas, atlas.sites[site_id], site_events))
+
+st.subheader("Chronology")
+if events:
+    st.altair_chart(chronology.chronology_chart(atlas, events), use_container_width=True)
+    st.dataframe(chronology.events_table(atlas, events), hide_index=True, use_container_width=True)
+else:
+    st.info("No event matches the current filters.")

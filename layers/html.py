@@ -1,0 +1,231 @@
+"""HTML fragments for tooltips, popups, panels and the legend.
+
+This is the one place where data becomes HTML, and every piece of text from a data file
+passes through `esc` here: a title like `<script>` shows as text and never runs.
+"""
+
+from __future__ import annotations
+
+import html
+
+from layers.model import Atlas, DatedEvent, Site
+from layers.schema import Grade, LinkType, Source
+from layers.style import (
+    GRADE_STYLES,
+    LINK_COLOURS,
+    LINK_LABELS,
+    NO_LINK_STYLE,
+    GradeStyle,
+    symbol_svg,
+)
+
+PANEL_CSS = """
+<style>
+.atlas-panel{font-size:0.95rem;line-height:1.4}
+.atlas-panel h3{margin:0 0 .2rem 0;font-size:1.25rem}
+.atlas-muted{color:#4a4a4a;font-size:.88rem}
+.atlas-caveat{border-left:4px solid #b35806;background:#fff7ec;padding:.35rem .6rem;margin:.5rem 0}
+.atlas-events{list-style:none;padding:0;margin:.6rem 0 0 0}
+.atlas-event{border-top:1px solid #ddd;padding:.55rem 0}
+.atlas-event-head{display:flex;flex-wrap:wrap;gap:.35rem;align-items:center}
+.atlas-date{font-weight:600;white-space:nowrap}
+.atlas-badge{display:inline-flex;align-items:center;gap:.25rem;border:1px solid #3f007d;
+  border-radius:.8rem;padding:0 .45rem;font-size:.8rem;color:#1a1a1a;background:#fff}
+.atlas-badge.dashed{border-style:dashed}
+.atlas-link{border-radius:.8rem;padding:0 .45rem;font-size:.8rem;color:#1a1a1a;
+  border:1px solid #555;border-left-width:6px}
+.atlas-sources{margin:.3rem 0 0 1.1rem;padding:0;font-size:.85rem}
+.atlas-legend{list-style:none;padding:0;margin:0;font-size:.85rem}
+.atlas-legend li{display:flex;align-items:center;gap:.4rem;margin:.15rem 0}
+</style>
+"""
+
+
+def esc(value: object) -> str:
+    """Escape any value for use as HTML text or a quoted attribute."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def grade_badge(grade: Grade) -> str:
+    style = GRADE_STYLES[grade]
+    return _badge(style)
+
+
+def no_link_badge() -> str:
+    return _badge(NO_LINK_STYLE)
+
+
+def _badge(style: GradeStyle) -> str:
+    cls = "atlas-badge dashed" if style.dashed else "atlas-badge"
+    return (
+        f'<span class="{cls}" title="Evidence grade">{symbol_svg(style, 12)}'
+        f"{esc(style.label)}</span>"
+    )
+
+
+def link_badges(links: list[LinkType]) -> str:
+    return " ".join(
+        f'<span class="atlas-link" style="border-left-color:{LINK_COLOURS[link]}" '
+        f'title="North Korean link">DPRK link: {esc(LINK_LABELS[link])}</span>'
+        for link in links
+    )
+
+
+def source_citation(source: Source, atlas: Atlas | None = None) -> str:
+    """Publisher, title, date, document number and link, as one list item's content."""
+    from layers.dates import parse_event_date
+
+    parts = [f"{esc(source.publisher)}, <cite>{esc(source.title)}</cite>"]
+    if source.date:
+        parts.append(esc(parse_event_date(source.date).label()))
+    else:
+        parts.append("date unknown")
+    if source.document_number:
+        status = "" if source.document_number_status == "confirmed" else " (number unverified)"
+        parts.append(f"{esc(source.document_number)}{esc(status)}")
+    text = ", ".join(parts)
+    if source.url:
+        text += f' — <a href="{esc(source.url)}" target="_blank" rel="noopener noreferrer">link</a>'
+    if source.via:
+        text += f' <span class="atlas-muted">(read via {esc(source.via)})</span>'
+    return text
+
+
+def event_item(atlas: Atlas, dated: DatedEvent, *, show_sites: bool = False) -> str:
+    """One event: date at its precision, grade, link types, summary, sources."""
+    event = dated.event
+    head = (
+        f'<span class="atlas-date">{esc(dated.when.label())}</span> '
+        f"{grade_badge(event.grade)} {link_badges(event.link_types)}"
+    )
+    where = ""
+    if show_sites:
+        names = [atlas.site_label(s) for s in event.site_ids] or ["Syria-wide"]
+        where = f'<div class="atlas-muted">{esc("; ".join(names))}</div>'
+    notes = "".join(
+        f'<div class="atlas-muted">{esc(label)}: {esc(text)}</div>'
+        for label, text in (("Date", event.date_note), ("Grade", event.grade_note))
+        if text
+    )
+    caveat = f'<div class="atlas-caveat">{esc(event.caveat)}</div>' if event.caveat else ""
+    sources = "".join(
+        f"<li>{source_citation(atlas.sources[s])}</li>"
+        for s in event.source_ids
+        if s in atlas.sources
+    )
+    return (
+        f'<li class="atlas-event" data-event-id="{esc(event.id)}">'
+        f'<div class="atlas-event-head">{head}</div>'
+        f"<strong>{esc(event.title)}</strong>{where}<div>{esc(event.summary)}</div>"
+        f'{notes}{caveat}<div class="atlas-muted">Sources:</div>'
+        f'<ol class="atlas-sources">{sources}</ol></li>'
+    )
+
+
+def precision_text(site: Site) -> str:
+    p = site.props
+    if not site.located:
+        return "No coordinate known: not on the map."
+    radius = p.precision_m or 0
+    distance = f"{radius / 1000:g} km" if radius >= 1000 else f"{radius} m"
+    return f"within about {distance} ({p.precision_class.value}-level): {p.precision_note}"
+
+
+def site_panel(atlas: Atlas, site: Site, events: list[DatedEvent]) -> str:
+    """The detail panel for one site and its shown events, in date order."""
+    p = site.props
+    names = ", ".join(p.alt_names)
+    arabic = f' <span lang="ar" dir="rtl">{esc(p.name_ar)}</span>' if p.name_ar else ""
+    coordinate = f"{site.lat:.5f}° N, {site.lon:.5f}° E" if site.located else "none"
+    caveat = f'<div class="atlas-caveat">{esc(p.caveat)}</div>' if p.caveat else ""
+    items = "".join(event_item(atlas, e) for e in events)
+    listing = (
+        f'<ol class="atlas-events" aria-label="Events at this site">{items}</ol>'
+        if items
+        else "<p>No event at this site matches the current filters.</p>"
+    )
+    return (
+        f'{PANEL_CSS}<section class="atlas-panel" aria-label="Site details" '
+        f'data-site-id="{esc(site.id)}">'
+        f"<h3>{esc(p.name)}{arabic}</h3>"
+        f'<div class="atlas-muted">Also: {esc(names) or "—"}</div>'
+        f"<p>{esc(p.description)}</p>{caveat}"
+        f'<div class="atlas-muted">Coordinate: {esc(coordinate)}, '
+        f"{esc(precision_text(site))} Source: {esc(p.coordinate_source)}</div>"
+        f"<div><strong>{len(events)} event(s) shown</strong></div>{listing}</section>"
+    )
+
+
+def events_list(atlas: Atlas, events: list[DatedEvent]) -> str:
+    items = "".join(event_item(atlas, e, show_sites=True) for e in events)
+    return f'{PANEL_CSS}<ol class="atlas-events atlas-panel">{items}</ol>'
+
+
+def site_tooltip(site: Site, style: GradeStyle) -> str:
+    """Plain text (escaped) naming the site: also how a map click is traced to the site."""
+    return esc(f"{site.name} — {style.short}")
+
+
+def marker_icon_html(site: Site, style: GradeStyle) -> str:
+    """A DivIcon body: the grade's shape with the site name and grade as a text label."""
+    return (
+        f'<div class="atlas-marker" data-site-id="{esc(site.id)}">{symbol_svg(style, 22)}'
+        f'<span class="atlas-marker-label">{esc(site.name)}<br>'
+        f"<em>{esc(style.short)}</em></span></div>"
+    )
+
+
+MARKER_CSS = """
+.atlas-marker{position:relative;width:22px;height:22px}
+.atlas-marker-label{position:absolute;left:26px;top:-2px;white-space:nowrap;
+  font:12px/1.2 sans-serif;color:#111;background:rgba(255,255,255,.85);padding:1px 4px;
+  border-radius:3px;pointer-events:none}
+"""
+
+
+def popup_html(atlas: Atlas, site: Site, events: list[DatedEvent]) -> str:
+    """A compact popup: what the site is and its shown events with grades and sources."""
+    rows = "".join(
+        f"<li><b>{esc(e.when.label())}</b> · {esc(GRADE_STYLES[e.event.grade].short)} · "
+        f"{esc(e.event.title)}<br><small>Sources: {esc(_publishers(atlas, e))}</small></li>"
+        for e in events
+    )
+    return (
+        f'<div class="atlas-popup" style="max-width:320px;font:13px/1.35 sans-serif">'
+        f"<b>{esc(site.name)}</b><br><small>{esc(precision_text(site))}</small>"
+        f'<ol style="padding-left:1.1em;margin:.4em 0">{rows}</ol>'
+        f"<small>Full details in the panel beside the map.</small></div>"
+    )
+
+
+def _publishers(atlas: Atlas, dated: DatedEvent) -> str:
+    return "; ".join(
+        atlas.sources[s].publisher for s in dated.event.source_ids if s in atlas.sources
+    )
+
+
+def legend_html() -> str:
+    items = "".join(
+        f"<li>{symbol_svg(style, 16)}<span>{esc(style.label)}</span></li>"
+        for style in [*GRADE_STYLES.values(), NO_LINK_STYLE]
+    )
+    return (
+        f'{PANEL_CSS}<div class="atlas-panel"><strong>Marker shape = strongest evidence '
+        f'of a North Korean link among the shown events</strong><ul class="atlas-legend">'
+        f'{items}</ul><div class="atlas-muted">Dashed ring = coordinate precision.</div></div>'
+    )
+
+
+def source_list(atlas: Atlas) -> str:
+    """Every source, sorted by publisher, with the events that cite it."""
+    cited_by: dict[str, list[str]] = {}
+    for dated in atlas.events:
+        for source_id in dated.event.source_ids:
+            cited_by.setdefault(source_id, []).append(dated.id)
+    items = "".join(
+        f'<li id="source-{esc(s.id)}">{source_citation(s)} '
+        f'<span class="atlas-muted">[{esc(s.id)}; cited by '
+        f"{esc(', '.join(cited_by.get(s.id, [])) or 'no shown event')}]</span></li>"
+        for s in sorted(atlas.sources.values(), key=lambda s: (s.publisher.lower(), s.id))
+    )
+    return f'{PANEL_CSS}<ol class="atlas-panel atlas-sources">{items}</ol>'

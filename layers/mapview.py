@@ -1,0 +1,108 @@
+"""The folium map: a stable base map, and the site markers sent beside it.
+
+streamlit-folium re-creates its map (losing zoom and pan) whenever the map's HTML
+changes, so the base map depends only on the basemap choice, and everything a filter
+changes goes into the feature group passed as `feature_group_to_add`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from html import unescape
+
+import folium
+from branca.element import Element
+
+from layers.html import MARKER_CSS, marker_icon_html, popup_html, site_tooltip
+from layers.model import Atlas, DatedEvent, Site
+from layers.schema import Grade, LinkType
+from layers.style import GRADE_STYLES, NO_LINK_STYLE, GradeStyle, strongest
+
+SYRIA_BOUNDS = ((32.3, 35.6), (37.4, 42.4))  # (south, west), (north, east)
+SYRIA_CENTRE = (34.85, 38.99)
+MIN_ZOOM, MAX_ZOOM, START_ZOOM = 5, 16, 7
+HALO_COLOUR = "#3f007d"
+
+
+def base_map(basemap: str = "offline") -> folium.Map:
+    """The map every view starts from; identical HTML for identical basemap choices."""
+    from layers import assets
+    from layers import basemap as basemaps
+
+    fmap = folium.Map(
+        location=SYRIA_CENTRE,
+        zoom_start=START_ZOOM,
+        tiles=None,
+        min_zoom=MIN_ZOOM,
+        max_zoom=MAX_ZOOM,
+        control_scale=True,
+    )
+    basemaps.add_basemap(fmap, basemap)
+    fmap.fit_bounds([list(SYRIA_BOUNDS[0]), list(SYRIA_BOUNDS[1])])
+    fmap.get_root().header.add_child(Element(f"<style>{MARKER_CSS}</style>"))
+    assets.localise_map(fmap)
+    return fmap
+
+
+def site_style(events: list[DatedEvent]) -> GradeStyle:
+    """The marker style: the strongest grade among shown events with a North Korean link."""
+    linked: list[Grade] = [e.event.grade for e in events if LinkType.NONE not in e.event.link_types]
+    grade = strongest(linked)
+    return GRADE_STYLES[grade] if grade is not None else NO_LINK_STYLE
+
+
+def events_by_site(events: list[DatedEvent]) -> dict[str, list[DatedEvent]]:
+    grouped: dict[str, list[DatedEvent]] = defaultdict(list)
+    for dated in events:
+        for site_id in dated.event.site_ids:
+            grouped[site_id].append(dated)
+    return grouped
+
+
+def site_layer(atlas: Atlas, sites: list[Site], events: list[DatedEvent]) -> folium.FeatureGroup:
+    """Markers (shape = grade) and precision halos for the shown sites."""
+    group = folium.FeatureGroup(name="Sites")
+    grouped = events_by_site(events)
+    for site in sites:
+        if not site.located:
+            continue
+        shown = grouped.get(site.id, [])
+        style = site_style(shown)
+        location = (site.lat, site.lon)
+        folium.Circle(
+            location,
+            radius=site.props.precision_m,
+            color=HALO_COLOUR,
+            weight=1.5,
+            dash_array="6 4",
+            fill=True,
+            fill_opacity=0.06,
+            interactive=False,
+        ).add_to(group)
+        folium.Marker(
+            location,
+            icon=folium.DivIcon(
+                html=marker_icon_html(site, style),
+                icon_size=(22, 22),
+                icon_anchor=(11, 11),
+                class_name="atlas-site",
+            ),
+            tooltip=folium.Tooltip(site_tooltip(site, style)),
+            popup=folium.Popup(popup_html(atlas, site, shown), max_width=340),
+        ).add_to(group)
+    return group
+
+
+def site_from_tooltip(atlas: Atlas, tooltip: str | None) -> str | None:
+    """The id of the site whose marker tooltip the browser reported as clicked."""
+    if not tooltip:
+        return None
+    text = tooltip.strip()
+    for site in atlas.sites.values():
+        if text.startswith(f"{site.name} — ") or text == site.name:
+            return site.id
+    return None
+
+
+def _plain(tooltip_html: str) -> str:
+    return unescape(tooltip_html)

@@ -1,0 +1,111 @@
+"""How grades and link types look: colour-blind-safe, and never colour alone.
+
+Evidence grade is drawn as a shape with a fill that fades from solid (official finding)
+to hollow (alleged, disputed), plus a text label, so it reads in greyscale and for every
+kind of colour vision. Link types use the Okabe–Ito palette in the chronology.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from layers.schema import Grade, LinkType
+
+
+@dataclass(frozen=True)
+class GradeStyle:
+    label: str  # what a reader sees
+    short: str  # for tight spaces (map labels)
+    shape: str  # also the Vega-Lite shape name used in the chronology
+    fill: str  # "none" for the hollow grades
+    stroke: str
+    dashed: bool
+    rank: int  # 0 is the strongest evidence
+
+
+GRADE_STYLES: dict[Grade, GradeStyle] = {
+    Grade.CONFIRMED_OFFICIAL: GradeStyle(
+        "Official finding (international body)",
+        "official finding",
+        "square",
+        "#3f007d",
+        "#3f007d",
+        False,
+        0,
+    ),
+    Grade.OFFICIAL_GOV: GradeStyle(
+        "Government statement", "government statement", "circle", "#6a51a3", "#3f007d", False, 1
+    ),
+    Grade.REPORTED: GradeStyle(
+        "Reported (credible outlets)", "reported", "triangle-up", "#bcbddc", "#3f007d", False, 2
+    ),
+    Grade.ALLEGED: GradeStyle(
+        "Alleged (uncorroborated claim)", "alleged", "diamond", "none", "#3f007d", True, 3
+    ),
+    Grade.DISPUTED: GradeStyle(
+        "Disputed (contradicted by a credible source)",
+        "disputed",
+        "cross",
+        "none",
+        "#3f007d",
+        True,
+        4,
+    ),
+}
+
+NO_LINK_STYLE = GradeStyle(
+    "No North Korean link documented",
+    "no DPRK link documented",
+    "circle",
+    "none",
+    "#737373",
+    True,
+    5,
+)
+
+LINK_COLOURS: dict[LinkType, str] = {  # Okabe & Ito (2008)
+    LinkType.NUCLEAR: "#D55E00",
+    LinkType.CHEMICAL: "#009E73",
+    LinkType.MISSILE: "#E69F00",
+    LinkType.MILITARY: "#CC79A7",
+    LinkType.DIPLOMATIC: "#0072B2",
+    LinkType.SANCTIONS_EVASION: "#56B4E9",
+    LinkType.NONE: "#737373",
+}
+
+LINK_LABELS: dict[LinkType, str] = {
+    LinkType.NUCLEAR: "nuclear",
+    LinkType.CHEMICAL: "chemical",
+    LinkType.MISSILE: "missile",
+    LinkType.MILITARY: "military",
+    LinkType.DIPLOMATIC: "diplomatic",
+    LinkType.SANCTIONS_EVASION: "sanctions evasion",
+    LinkType.NONE: "none documented",
+}
+
+
+def strongest(grades: list[Grade]) -> Grade | None:
+    """The strongest grade among those given (None for an empty list)."""
+    return min(grades, key=lambda g: GRADE_STYLES[g].rank, default=None)
+
+
+def symbol_svg(style: GradeStyle, size: int = 22) -> str:
+    """An inline SVG of the grade's shape (no text from data goes in here)."""
+    s = size
+    dash = ' stroke-dasharray="3 2"' if style.dashed else ""
+    paint = f'fill="{style.fill}" stroke="{style.stroke}" stroke-width="2"{dash}'
+    m = 2  # margin keeps the stroke inside the box
+    shapes = {
+        "square": f'<rect x="{m}" y="{m}" width="{s - 2 * m}" height="{s - 2 * m}" {paint}/>',
+        "circle": f'<circle cx="{s / 2}" cy="{s / 2}" r="{s / 2 - m}" {paint}/>',
+        "triangle-up": f'<polygon points="{s / 2},{m} {s - m},{s - m} {m},{s - m}" {paint}/>',
+        "diamond": f'<polygon points="{s / 2},{m} {s - m},{s / 2} {s / 2},{s - m} {m},{s / 2}" '
+        f"{paint}/>",
+        "cross": f'<circle cx="{s / 2}" cy="{s / 2}" r="{s / 2 - m}" {paint}/>'
+        f'<path d="M{s * 0.3},{s * 0.3} L{s * 0.7},{s * 0.7} M{s * 0.7},{s * 0.3} '
+        f'L{s * 0.3},{s * 0.7}" stroke="{style.stroke}" stroke-width="2"/>',
+    }
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{s}" height="{s}" '
+        f'viewBox="0 0 {s} {s}" aria-hidden="true" focusable="false">{shapes[style.shape]}</svg>'
+    )

@@ -1,0 +1,83 @@
+"""Checks across records: unique ids and references that resolve.
+
+A single record can be valid on its own and still point at a site or source that does
+not exist; these checks catch that, and keep every claim the app shows sourced.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from layers.model import Atlas, DatedEvent
+from layers.problems import Problem
+
+
+def cross_reference(atlas: Atlas, *, events_file: str) -> tuple[Atlas, list[Problem]]:
+    """Return the atlas with unsourced events removed, and the problems found."""
+    problems = _duplicates(atlas, events_file)
+    kept: list[DatedEvent] = []
+    for index, dated in enumerate(atlas.events):
+        event = dated.event
+        missing_sources = [s for s in event.source_ids if s not in atlas.sources]
+        for source_id in missing_sources:
+            problems.append(
+                Problem(
+                    events_file,
+                    f"source {source_id!r} is not in sources.json",
+                    index=index,
+                    record_id=event.id,
+                    field="source_ids",
+                )
+            )
+        for site_id in event.site_ids:
+            if site_id not in atlas.sites:
+                problems.append(
+                    Problem(
+                        events_file,
+                        f"site {site_id!r} is not in any loaded layer",
+                        index=index,
+                        record_id=event.id,
+                        field="site_ids",
+                        severity="warning",
+                    )
+                )
+        if len(missing_sources) == len(event.source_ids):
+            problems.append(
+                Problem(
+                    events_file,
+                    "no source resolves, so the event is not shown",
+                    index=index,
+                    record_id=event.id,
+                    field="source_ids",
+                )
+            )
+            continue
+        kept.append(dated)
+    return replace(atlas, events=tuple(kept)), problems
+
+
+def _duplicates(atlas: Atlas, events_file: str) -> list[Problem]:
+    problems = []
+    site_counts = Counter(site.id for layer in atlas.layers for site in layer.sites)
+    for site_id, count in site_counts.items():
+        if count > 1:
+            files = sorted(
+                {layer.file for layer in atlas.layers for site in layer.sites if site.id == site_id}
+            )
+            problems.append(
+                Problem(
+                    ", ".join(files),
+                    f"site id appears {count} times",
+                    record_id=site_id,
+                    field="id",
+                )
+            )
+    for event_id, count in Counter(e.id for e in atlas.events).items():
+        if count > 1:
+            problems.append(
+                Problem(
+                    events_file, f"event id appears {count} times", record_id=event_id, field="id"
+                )
+            )
+    return problems

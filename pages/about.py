@@ -1,0 +1,26 @@
+"""About and method: how to read the map, the limits of the data, and every source."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers import html as atlas_html
+from layers.load import data_dir, load_atlas
+from layers.method import method_text
+
+st.set_page_config(page_title="About & method · DPRK–Syria Atlas", page_icon="🗺️", layout="wide")
+
+atlas = st.cache_resource(load_atlas, show_spinner="Loading the atlas…")(data_dir())
+
+st.title("About the atlas and its method")
+st.caption(
+    f"{atlas.info.title}, version {atlas.info.version}, released {atlas.info.released}. "
+    f"Licence: {atlas.info.licence}."
+)
+st.markdown(method_text(data_dir()))
+
+st.header("Evidence grades as drawn")
+st.html(atlas_html.legend_html())
+
+st.header(f"Every source ({len(atlas.sources)})")
+st.html(atlas_html.source_list(atlas))
