@@ -1,0 +1,106 @@
+"""Small, valid records for tests, so each test states only what it changes."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+REVIEWED = "2026-11-26"
+
+
+def site_feature(site_id: str = "S1", lon: float = 39.8, lat: float = 35.7, **props: Any) -> dict:
+    properties = {
+        "id": site_id,
+        "name": f"Site {site_id}",
+        "alt_names": [],
+        "precision_m": 1000,
+        "precision_class": "site",
+        "precision_note": "test point",
+        "coordinate_source": "test",
+        "description": "A test site.",
+        "last_reviewed": REVIEWED,
+    }
+    properties.update(props)
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": properties,
+    }
+
+
+def layer(layer_id: str, *features: dict, order: int = 1, mapped: bool = True) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "atlas_layer": {
+            "id": layer_id,
+            "title": f"Layer {layer_id}",
+            "order": order,
+            "mapped": mapped,
+        },
+        "features": list(features),
+    }
+
+
+def event(event_id: str = "E01", site_ids: list[str] | None = None, **fields: Any) -> dict:
+    record = {
+        "id": event_id,
+        "site_ids": ["S1"] if site_ids is None else site_ids,
+        "date": "2007-09-06",
+        "title": f"Event {event_id}",
+        "summary": "Something reportedly happened.",
+        "link_types": ["nuclear"],
+        "grade": "reported",
+        "grade_note": "test",
+        "source_ids": ["src-a"],
+        "last_reviewed": REVIEWED,
+    }
+    record.update(fields)
+    return record
+
+
+def source(source_id: str = "src-a", **fields: Any) -> dict:
+    record = {
+        "id": source_id,
+        "publisher": "Test Publisher",
+        "title": "A test article",
+        "date": "2008-04-24",
+        "url": "https://example.org/a",
+    }
+    record.update(fields)
+    return record
+
+
+DATASET = {
+    "title": "Test dataset",
+    "version": "0.0.1",
+    "released": REVIEWED,
+    "licence": "CC BY 4.0",
+    "description": "For tests.",
+}
+
+
+def write_dataset(
+    root: Path,
+    layers: dict[str, dict] | None = None,
+    events: list[dict] | None = None,
+    sources: list[dict] | None = None,
+) -> Path:
+    """Write a complete small data folder and return it."""
+    (root / "sites").mkdir(parents=True, exist_ok=True)
+    (root / "dataset.json").write_text(json.dumps(DATASET), encoding="utf-8")
+    layers = layers if layers is not None else {"one": layer("one", site_feature())}
+    for name, document in layers.items():
+        (root / "sites" / f"{name}.geojson").write_text(json.dumps(document), encoding="utf-8")
+    (root / "events.json").write_text(
+        json.dumps({"events": events if events is not None else [event()]}), encoding="utf-8"
+    )
+    (root / "sources.json").write_text(
+        json.dumps({"sources": sources if sources is not None else [source()]}), encoding="utf-8"
+    )
+    return root
+
+
+def copy_of(document: dict) -> dict:
+    return copy.deepcopy(document)

@@ -1,0 +1,73 @@
+"""Filters decide what is shown; styles make the grade readable without colour."""
+
+from layers.filters import Filters, filter_events, sites_shown
+from layers.load import load_atlas
+from layers.mapview import site_style
+from layers.schema import Grade, LinkType
+from layers.style import GRADE_STYLES, NO_LINK_STYLE, strongest
+from tests.factories import event, layer, site_feature, write_dataset
+
+
+def _atlas(tmp_path):
+    layers = {
+        "a": layer("a", site_feature("S1"), order=1),
+        "b": layer("b", site_feature("S2", lon=36.3, lat=33.5), order=2),
+    }
+    events = [
+        event("E01", ["S1"], date="1997", grade="reported", link_types=["nuclear"]),
+        event("E02", ["S1"], date="2011-05-24", grade="confirmed-official"),
+        event("E03", ["S2"], date="2017-09-07", grade="reported", link_types=["none"]),
+        event("E04", [], date="2016-03-22", grade="alleged", link_types=["military"]),
+        event("E05", ["S1", "S2"], date="2017-05-04", grade="alleged", link_types=["chemical"]),
+    ]
+    return load_atlas(write_dataset(tmp_path, layers=layers, events=events))
+
+
+def _ids(events):
+    return [e.id for e in events]
+
+
+def test_no_filter_shows_everything_in_date_order(tmp_path):
+    atlas = _atlas(tmp_path)
+    assert _ids(filter_events(atlas, Filters())) == ["E01", "E02", "E04", "E05", "E03"]
+
+
+def test_year_range_keeps_events_that_overlap_it(tmp_path):
+    atlas = _atlas(tmp_path)
+    shown = filter_events(atlas, Filters(first_year=2011, last_year=2016))
+    assert _ids(shown) == ["E02", "E04"]
+
+
+def test_grade_and_link_type_filters(tmp_path):
+    atlas = _atlas(tmp_path)
+    assert _ids(filter_events(atlas, Filters(grades=frozenset({Grade.ALLEGED})))) == ["E04", "E05"]
+    only_none = Filters(link_types=frozenset({LinkType.NONE}))
+    assert _ids(filter_events(atlas, only_none)) == ["E03"]
+
+
+def test_layers_and_syria_wide_toggle(tmp_path):
+    atlas = _atlas(tmp_path)
+    shown = filter_events(atlas, Filters(layer_ids=frozenset({"b"}), syria_wide=False))
+    assert _ids(shown) == ["E05", "E03"]
+    assert [s.id for s in sites_shown(atlas, Filters(layer_ids=frozenset({"b"})), shown)] == ["S2"]
+
+
+def test_a_site_without_shown_events_is_not_drawn(tmp_path):
+    atlas = _atlas(tmp_path)
+    filters = Filters(first_year=1990, last_year=2000)
+    assert [s.id for s in sites_shown(atlas, filters, filter_events(atlas, filters))] == ["S1"]
+
+
+def test_marker_shows_the_strongest_grade_of_a_documented_link(tmp_path):
+    atlas = _atlas(tmp_path)
+    at_s1 = atlas.events_at("S1")
+    assert site_style(at_s1) is GRADE_STYLES[Grade.CONFIRMED_OFFICIAL]
+    only_none_link = [e for e in atlas.events_at("S2") if e.id == "E03"]
+    assert site_style(only_none_link) is NO_LINK_STYLE
+
+
+def test_every_grade_differs_in_shape_or_fill_not_only_colour():
+    looks = {(s.shape, s.fill == "none", s.dashed) for s in GRADE_STYLES.values()}
+    assert len(looks) == len(GRADE_STYLES)
+    assert strongest([Grade.ALLEGED, Grade.REPORTED]) is Grade.REPORTED
+    assert strongest([]) is None

@@ -1,0 +1,75 @@
+"""Text from data is escaped wherever it becomes HTML; the chronology keeps precision."""
+
+from layers import html as atlas_html
+from layers.chronology import chart_rows, chronology_chart, events_table
+from layers.load import load_atlas
+from tests.factories import event, layer, site_feature, source, write_dataset
+
+HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
+
+
+def _hostile_atlas(tmp_path):
+    layers = {
+        "a": layer(
+            "a",
+            site_feature(
+                "S1", name=HOSTILE, description=HOSTILE, caveat=HOSTILE, alt_names=[HOSTILE]
+            ),
+        )
+    }
+    events = [event("E01", title=HOSTILE, summary=HOSTILE, grade_note=HOSTILE, caveat=HOSTILE)]
+    sources = [
+        source(
+            publisher=HOSTILE,
+            title=HOSTILE,
+            via=HOSTILE,
+            url='https://example.org/"><script>x</script>',
+        )
+    ]
+    return load_atlas(write_dataset(tmp_path, layers=layers, events=events, sources=sources))
+
+
+def test_every_fragment_escapes_data_text(tmp_path):
+    atlas = _hostile_atlas(tmp_path)
+    assert atlas.problems == ()
+    site, events = atlas.sites["S1"], list(atlas.events)
+    style = atlas_html.NO_LINK_STYLE
+    fragments = [
+        atlas_html.site_panel(atlas, site, events),
+        atlas_html.popup_html(atlas, site, events),
+        atlas_html.site_tooltip(site, style),
+        atlas_html.marker_icon_html(site, style),
+        atlas_html.events_list(atlas, events),
+        atlas_html.source_list(atlas),
+    ]
+    for fragment in fragments:
+        assert "<script" not in fragment and "<img" not in fragment
+        assert "&lt;script&gt;" in fragment or "&lt;img" in fragment
+
+
+def test_panel_lists_date_at_precision_grade_and_sources(tmp_path):
+    events = [
+        event("E01", date="2008-06", grade="confirmed-official"),
+        event("E02", date="2001?", grade="official-gov"),
+    ]
+    atlas = load_atlas(write_dataset(tmp_path, events=events))
+    panel = atlas_html.site_panel(atlas, atlas.sites["S1"], list(atlas.events))
+    assert panel.index("2001 (uncertain)") < panel.index("June 2008")
+    assert "Official finding (international body)" in panel and "Government statement" in panel
+    assert "Test Publisher" in panel and 'href="https://example.org/a"' in panel
+
+
+def test_chronology_rows_one_per_site_and_table_carries_the_evidence(tmp_path):
+    layers = {"a": layer("a", site_feature("S1"), site_feature("S2", lon=36.3, lat=33.5))}
+    events = [event("E01", ["S1", "S2"], date="2012/2017"), event("E02", [], date="2013-09-14")]
+    atlas = load_atlas(write_dataset(tmp_path, layers=layers, events=events))
+    rows = chart_rows(atlas, list(atlas.events))
+    assert sorted(rows["site"]) == ["Site S1", "Site S2", "Syria-wide"]
+    span = rows[rows["id"] == "E01"].iloc[0]
+    assert span["start"] == 2012 and 2017.99 < span["end"] <= 2018
+    table = events_table(atlas, list(atlas.events))
+    assert list(table["Date"]) == ["2012 – 2017", "14 September 2013"]
+    assert list(table["Site"]) == ["Site S1; Site S2", "Syria-wide"]
+    assert table["Sources"].str.contains("Test Publisher").all()
+    spec = chronology_chart(atlas, list(atlas.events)).to_dict()
+    assert "Evidence grade" in str(spec) and "North Korean link" in str(spec)
