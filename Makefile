@@ -1,0 +1,76 @@
+# DPRK–Syria Atlas: set-up, run and test.  `make help` lists the targets.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV     := .venv
+PY       := $(VENV)/bin/python
+STAMP    := $(VENV)/.requirements.stamp
+CHROMIUM := /usr/bin/chromium
+
+# `make run ADDRESS=0.0.0.0 PORT=8502` to serve elsewhere; STREAMLIT_ARGS for anything else.
+ADDRESS        ?= localhost
+PORT           ?= 8501
+STREAMLIT_ARGS ?=
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k harness -x"`.
+PYTEST_ARGS    ?=
+
+.PHONY: help venv browser run test lint bench clean
+
+help:
+	@echo "make run     serve the app on http://$(ADDRESS):$(PORT) (ADDRESS=, PORT= to change)"
+	@echo "make test    install what is missing, lint, run the whole test suite"
+	@echo "make lint    ruff check"
+	@echo "make bench   run bench/run.py"
+	@echo "make venv    create $(VENV) and install requirements-dev.txt (when changed)"
+	@echo "make browser install Debian's chromium if $(CHROMIUM) is missing"
+	@echo "make clean   remove $(VENV), caches and test artefacts"
+
+venv: $(STAMP)
+
+# Re-installs only when a requirements file is newer than the stamp.
+$(STAMP): requirements.txt requirements-dev.txt
+	@if [ -x "$(PY)" ] && "$(PY)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
+	  echo "Using existing $(VENV)"; \
+	else \
+	  if command -v python3.11 >/dev/null 2>&1; then base=python3.11; \
+	  elif command -v python3 >/dev/null 2>&1 && \
+	       python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then base=python3; \
+	  else echo "error: Python 3.11 is required (no python3.11, and python3 is not 3.11)" >&2; exit 1; fi; \
+	  echo "Creating $(VENV) with $$(command -v $$base)"; \
+	  rm -rf "$(VENV)"; \
+	  "$$base" -m venv "$(VENV)"; \
+	fi
+	"$(PY)" -m pip install --disable-pip-version-check --no-input -q -r requirements-dev.txt
+	touch "$@"
+
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	else echo "error: $(CHROMIUM) is missing and installing it needs root or sudo." \
+	          "Run as root: apt-get update && apt-get install -y chromium" >&2; exit 1; fi; \
+	echo "Installing Debian's chromium (apt-get)"; \
+	if ! { $$sudo apt-get update && \
+	       $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }; then \
+	  echo "error: apt-get could not install chromium; browser tests need $(CHROMIUM)" >&2; exit 1; fi; \
+	if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "error: chromium installed but $(CHROMIUM) is still missing" >&2; exit 1; fi
+
+run: venv
+	$(VENV)/bin/streamlit run app.py --server.address "$(ADDRESS)" --server.port "$(PORT)" $(STREAMLIT_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+test: venv browser
+	$(MAKE) --no-print-directory lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv browser
+	$(PY) bench/run.py
+
+clean:
+	rm -rf "$(VENV)" .pytest_cache .ruff_cache .hypothesis tests/artifacts
+	find . -name __pycache__ -type d -prune -not -path "./.git/*" -exec rm -rf {} +

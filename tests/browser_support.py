@@ -1,0 +1,282 @@
+"""Helpers for real-browser tests: a Streamlit server in a subprocess, request
+policing for Playwright pages, and waits that understand Streamlit and st_folium.
+
+The fixtures in ``tests/conftest.py`` wrap these; tests normally import only
+``wait_for_app`` and ``folium_frame`` from here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+# Seconds to wait for /_stcore/health; override with STREAMLIT_START_TIMEOUT.
+START_TIMEOUT_S = float(os.environ.get("STREAMLIT_START_TIMEOUT", "60"))
+
+# Selectors verified against streamlit 1.67.0 / streamlit-folium 0.27.4.
+APP_ROOT = '[data-testid="stApp"]'
+APP_CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+RUNNING_ICON = '[data-testid="stStatusWidgetRunningIcon"]'
+FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+EXCEPTION = '[data-testid="stException"]'
+
+
+def browser_available() -> bool:
+    return os.access(CHROMIUM_PATH, os.X_OK)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def is_local_url(url: str) -> bool:
+    """True for URLs the test browser may load: loopback http(s)/ws and inline schemes."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname in LOCAL_HOSTS
+
+
+# --------------------------------------------------------------------------- server
+
+
+class StreamlitServer:
+    """``python -m streamlit run SCRIPT`` on 127.0.0.1 in its own process group."""
+
+    def __init__(
+        self,
+        script: str | os.PathLike[str] = "app.py",
+        *,
+        env: Mapping[str, str] | None = None,
+        args: Sequence[str] = (),
+        cwd: str | os.PathLike[str] | None = None,
+        port: int | None = None,
+        base_path: str = "",
+    ) -> None:
+        self.cwd = Path(cwd) if cwd is not None else REPO_ROOT
+        self.script = Path(script)
+        if not self.script.is_absolute():
+            self.script = self.cwd / self.script
+        self.env = dict(env or {})
+        self.args = list(args)
+        self.port = port or free_port()
+        self.base_path = base_path.strip("/")
+        suffix = f"/{self.base_path}" if self.base_path else ""
+        self.url = f"http://127.0.0.1:{self.port}{suffix}"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in stop()
+            prefix="streamlit-", suffix=".log", delete=False
+        )
+
+    @property
+    def health_url(self) -> str:
+        return f"{self.url}/_stcore/health"
+
+    def command(self) -> list[str]:
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", str(self.script),
+            "--server.address", "127.0.0.1",
+            "--server.port", str(self.port),
+            "--server.headless", "true",
+            "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false",
+        ]  # fmt: skip
+        if self.base_path:
+            cmd += ["--server.baseUrlPath", self.base_path]
+        return cmd + self.args
+
+    def start(self, timeout: float = START_TIMEOUT_S) -> str:
+        if not self.script.is_file():
+            raise FileNotFoundError(f"Streamlit script not found: {self.script}")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
+        self.proc = subprocess.Popen(
+            self.command(),
+            cwd=self.cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # own process group: killpg at teardown
+        )
+        self._wait_healthy(timeout)
+        return self.url
+
+    def _wait_healthy(self, timeout: float) -> None:
+        assert self.proc is not None
+        # Never go through an http proxy for loopback.
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        deadline = time.monotonic() + timeout
+        last_error = "no attempt"
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"Streamlit exited with code {self.proc.returncode} before it was healthy.\n"
+                    f"command: {' '.join(self.command())}\n--- server output ---\n{self.output()}"
+                )
+            try:
+                with opener.open(self.health_url, timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+                    last_error = f"HTTP {resp.status}"
+            except (urllib.error.URLError, OSError) as exc:
+                last_error = repr(exc)
+            time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(
+            f"Streamlit not healthy at {self.health_url} after {timeout:.0f}s ({last_error}).\n"
+            f"command: {' '.join(self.command())}\n--- server output ---\n{self.output()}"
+        )
+
+    def output(self) -> str:
+        """Everything the server printed so far (stdout and stderr)."""
+        self._log.flush()
+        return Path(self._log.name).read_text(errors="replace")
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            for sig, wait in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+                try:
+                    os.killpg(proc.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    proc.wait(wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        # Reap stray children that outlived the leader, if any.
+        if proc is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        if not self._log.closed:
+            self._log.close()
+
+    def cleanup(self) -> None:
+        self.stop()
+        Path(self._log.name).unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- page
+
+
+@dataclass
+class PageDiagnostics:
+    """What a page did that tests usually want to assert is empty."""
+
+    external_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = []
+        for name in ("external_requests", "console_errors", "page_errors"):
+            items = getattr(self, name)
+            lines.append(f"{name} ({len(items)}):")
+            lines.extend(f"  {item}" for item in items)
+        return "\n".join(lines)
+
+
+def police_requests(context, diagnostics: PageDiagnostics) -> None:
+    """Let loopback requests through; abort and record every other one."""
+
+    def handle(route) -> None:
+        url = route.request.url
+        if is_local_url(url):
+            route.continue_()
+        else:
+            diagnostics.external_requests.append(url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", handle)
+
+
+def record_errors(page, diagnostics: PageDiagnostics) -> None:
+    def on_console(msg) -> None:
+        if msg.type == "error":
+            loc = msg.location or {}
+            where = f" ({loc.get('url')}:{loc.get('lineNumber')})" if loc.get("url") else ""
+            diagnostics.console_errors.append(msg.text + where)
+
+    def on_page_error(exc) -> None:
+        name = getattr(exc, "name", "") or "Error"
+        diagnostics.page_errors.append(f"{name}: {getattr(exc, 'message', exc)}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+
+
+# --------------------------------------------------------------------------- waits
+
+
+def wait_for_app(page, timeout: float = 30_000, settle_ms: int = 100) -> None:
+    """Wait until the Streamlit script run triggered by the last action is over.
+
+    Waits for the websocket to be connected, then for ``data-test-script-state``
+    to be ``notRunning`` and the running icon in the status widget to be gone.
+    ``settle_ms`` gives a freshly triggered rerun time to start first (Streamlit's
+    own e2e helper does the same).  ``timeout`` is in milliseconds.
+    """
+    if settle_ms:
+        page.wait_for_timeout(settle_ms)
+    page.wait_for_selector(APP_CONNECTED, state="attached", timeout=timeout)
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout)
+    page.wait_for_selector(RUNNING_ICON, state="detached", timeout=timeout)
+
+
+def goto_app(page, url: str, timeout: float = 60_000) -> None:
+    """Open the app and wait for its first run to finish."""
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout)
+    wait_for_app(page, timeout=timeout)
+
+
+def folium_frame(page, nth: int = 0, timeout: float = 30_000):
+    """The Playwright ``Frame`` of the ``nth`` st_folium map on the page.
+
+    Waits for the iframe to be attached and its document to be loaded; does not
+    wait for Leaflet to draw (use ``frame.wait_for_selector(".leaflet-container")``).
+    """
+    iframe = page.locator(FOLIUM_IFRAME).nth(nth)
+    iframe.wait_for(state="attached", timeout=timeout)
+    frame = iframe.element_handle(timeout=timeout).content_frame()
+    if frame is None:
+        raise AssertionError(f"st_folium iframe #{nth} has no content frame")
+    frame.wait_for_load_state("domcontentloaded", timeout=timeout)
+    return frame
+
+
+def app_exceptions(page) -> list[str]:
+    """Texts of the exception boxes Streamlit rendered (an uncaught error in the script)."""
+    return page.locator(EXCEPTION).all_inner_texts()
