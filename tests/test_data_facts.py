@@ -1,0 +1,485 @@
+"""Tests of the FACTS in geodata/, not only its shape.
+
+The files are loaded with plain `json` and validated with the pydantic models in
+`layers.schema`, so these tests do not depend on the app's loader. Expected values come
+from the research brief (/work/shared/research/facts-brief.md, errata applied); when a
+fact changes, change the data and the expectation here together, citing the source.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from layers.dates import parse_event_date
+from layers.schema import (
+    DatasetInfo,
+    Event,
+    EventsFile,
+    Grade,
+    LayerInfo,
+    LinkType,
+    PrecisionClass,
+    SiteFeature,
+    Source,
+    SourcesFile,
+)
+
+GEODATA = Path(__file__).resolve().parent.parent / "geodata"
+SITES_DIR = GEODATA / "sites"
+REVIEWED = "2026-11-26"
+
+# Syria's bounding box (degrees), generous enough for every mapped site.
+LON_MIN, LON_MAX = 35.7, 42.4
+LAT_MIN, LAT_MAX = 32.3, 37.4
+
+# Wikipedia values the brief found to be wrong; they must not appear anywhere in geodata/.
+WRONG_COORDINATE_TEXT = ("33.88333", "36.38889", "33.3434", "36.1405")
+
+EXPECTED_LAYERS = {
+    "al-kibar.geojson": ("S1", 1, True),
+    "masyaf.geojson": ("S2", 2, True),
+    "jamraya-dummar.geojson": ("S3", 3, True),
+    "barzeh.geojson": ("S4", 4, True),
+    "dprk-embassy.geojson": ("S5", 5, True),
+    "unlocated.geojson": ("S2b", None, False),
+}
+
+# id -> ([lon, lat], precision_m, precision_class), exactly as in the brief.
+EXPECTED_SITES = {
+    "S1": ([39.83361, 35.70778], 1000, PrecisionClass.SITE),
+    "S2": ([36.32139, 35.04417], 3000, PrecisionClass.APPROXIMATE),
+    "S3": ([36.217, 33.56], 3000, PrecisionClass.TOWN),
+    "S4": ([36.32056, 33.55667], 2000, PrecisionClass.NEIGHBOURHOOD),
+    "S5": ([36.29194, 33.51306], 10000, PrecisionClass.CITY),
+    "S2b": (None, None, PrecisionClass.UNKNOWN),
+}
+
+CO = Grade.CONFIRMED_OFFICIAL
+GOV = Grade.OFFICIAL_GOV
+REP = Grade.REPORTED
+ALL = Grade.ALLEGED
+DIS = Grade.DISPUTED
+
+# id -> (EDTF date, grade, site ids): every event of the brief, errata and splits applied.
+EXPECTED_EVENTS = {
+    "E01": ("1997", ALL, ["S1"]),
+    "E02": ("2001?", GOV, ["S1"]),
+    "E03": ("2005/2007", REP, ["S1"]),
+    "E04": ("2007-02", DIS, ["S1"]),
+    "E05": ("2007-09-06", GOV, ["S1"]),
+    "E06": ("2007-09-06", ALL, ["S1"]),
+    "E07": ("2008-04-24", GOV, ["S1"]),
+    "E08": ("2008-06", CO, ["S1"]),
+    "E09": ("2011-05-24", CO, ["S1"]),
+    "E10": ("2011-06-09", CO, ["S1"]),
+    "E11": ("2018-03-21", GOV, ["S1"]),
+    "E12": ("2010-12~", REP, ["S2"]),
+    "E13": ("2014-01", REP, ["S2"]),
+    "E14": ("2017-05-04", ALL, ["S2", "S3", "S4"]),
+    "E15": ("2017-07/2017-09", ALL, ["S2b"]),
+    "E16": ("2017-09-07", REP, ["S2"]),
+    "E17": ("2024-09-08", GOV, ["S2"]),
+    "E18": ("2025-01-02", GOV, ["S2"]),
+    "E19": ("2013-01-30", REP, ["S3"]),
+    "E20": ("2013-02", ALL, ["S3"]),
+    "E21": ("2016-11-11", CO, ["S3", "S4"]),
+    "E22": ("2017-02-26/2017-03-05", CO, ["S3", "S4"]),
+    "E23": ("2017-11", CO, ["S3", "S4"]),
+    "E24": ("2018-03", ALL, ["S4"]),
+    "E25": ("2018-04-14", GOV, ["S4"]),
+    "E26": ("2024-12-09/2024-12-10", REP, ["S4", "S3"]),
+    "E27": ("1966-07", REP, ["S5"]),
+    "E28": ("2015-08-31", REP, ["S5"]),
+    "E29": ("2022-03-07", REP, ["S5"]),
+    "E30": ("2024-12-08/..", REP, ["S5"]),
+    "E31": ("2024-12-15", GOV, ["S5"]),
+    "E32": ("2025-04-10", GOV, ["S5"]),
+    "E33": ("2012-05", GOV, []),
+    "E34": ("2012/2017", REP, []),
+    "E35": ("2016-08", REP, []),
+    "E36a": ("2016/2017", CO, []),
+    "E36b": ("2016/2017", ALL, []),
+    "E37a": ("2017-09-05", GOV, []),
+    "E37b": ("2017-09-05", ALL, []),
+    "E38": ("2013-09-14", CO, []),
+    "E39": ("2016-03-22", ALL, []),
+    "E40": ("2017-04-04", CO, []),
+    "E41": ("2024-12-08", REP, []),
+    "E42": ("2018", CO, ["S4"]),
+    "E43": ("2019-07-05/2019-07-13", CO, ["S4", "S3"]),
+}
+
+# Events that document no DPRK link (the brief's "none documented", "(no DPRK)", "context", "—").
+NO_DPRK_LINK = {f"E{n}" for n in (14, 16, 17, 18, 19, 21, 22, 23, 25, 26, 38, 40, 41, 42, 43)}
+
+# Words that attribute a claim to someone instead of stating it as fact.
+ATTRIBUTIVE = re.compile(
+    r"\b(according to|reportedly|reported|reports?|says?|said|claim(?:s|ed)?|alleg\w*|"
+    r"informed|records?|press accounts|identified|quoted)\b",
+    re.IGNORECASE,
+)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _layer_files() -> list[Path]:
+    return sorted(SITES_DIR.glob("*.geojson"))
+
+
+@pytest.fixture(scope="module")
+def layers() -> dict[str, dict]:
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in _layer_files()}
+
+
+@pytest.fixture(scope="module")
+def sites(layers: dict[str, dict]) -> dict[str, SiteFeature]:
+    found: dict[str, SiteFeature] = {}
+    for name, collection in layers.items():
+        for raw in collection["features"]:
+            feature = SiteFeature.model_validate(raw)
+            assert feature.properties.id not in found, f"site id repeats in {name}"
+            found[feature.properties.id] = feature
+    return found
+
+
+@pytest.fixture(scope="module")
+def events() -> dict[str, Event]:
+    data = EventsFile.model_validate(_load("events.json"))
+    ids = [e.id for e in data.events]
+    assert len(ids) == len(set(ids)), "event ids repeat"
+    return {e.id: e for e in data.events}
+
+
+@pytest.fixture(scope="module")
+def sources() -> dict[str, Source]:
+    data = SourcesFile.model_validate(_load("sources.json"))
+    ids = [s.id for s in data.sources]
+    assert len(ids) == len(set(ids)), "source ids repeat"
+    return {s.id: s for s in data.sources}
+
+
+def _load(name: str) -> dict:
+    return json.loads((GEODATA / name).read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- files and models
+
+
+def test_dataset_info() -> None:
+    info = DatasetInfo.model_validate(_load("dataset.json"))
+    assert info.title == "DPRK–Syria Atlas dataset"
+    assert info.version == "0.1.0"
+    assert info.released.isoformat() == REVIEWED
+    assert "CC BY 4.0" in info.licence
+
+
+def test_layer_files_are_the_expected_ones(layers: dict[str, dict]) -> None:
+    assert set(layers) == set(EXPECTED_LAYERS)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_LAYERS))
+def test_layer_is_rfc7946_feature_collection(name: str, layers: dict[str, dict]) -> None:
+    collection = layers[name]
+    assert collection["type"] == "FeatureCollection"
+    assert "crs" not in collection, "RFC 7946 removed the crs member"
+    info = LayerInfo.model_validate(collection["atlas_layer"])
+    site_id, order, mapped = EXPECTED_LAYERS[name]
+    assert info.mapped is mapped
+    if order is not None:
+        assert info.order == order
+    features = collection["features"]
+    assert len(features) == 1
+    assert features[0]["properties"]["id"] == site_id
+    for feature in features:
+        assert "crs" not in feature
+
+
+def test_layer_ids_unique(layers: dict[str, dict]) -> None:
+    ids = [c["atlas_layer"]["id"] for c in layers.values()]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_record_was_reviewed(sites: dict[str, SiteFeature], events: dict[str, Event]) -> None:
+    for site in sites.values():
+        assert site.properties.last_reviewed.isoformat() == REVIEWED, site.properties.id
+    for event in events.values():
+        assert event.last_reviewed.isoformat() == REVIEWED, event.id
+
+
+# ---------------------------------------------------------------- sites
+
+
+def test_all_sites_present(sites: dict[str, SiteFeature]) -> None:
+    assert set(sites) == set(EXPECTED_SITES)
+
+
+@pytest.mark.parametrize("site_id", sorted(EXPECTED_SITES))
+def test_site_coordinate_and_precision(site_id: str, sites: dict[str, SiteFeature]) -> None:
+    site = sites[site_id]
+    coords, precision_m, precision_class = EXPECTED_SITES[site_id]
+    p = site.properties
+    assert p.precision_class is precision_class
+    assert p.precision_m == precision_m
+    assert p.precision_note and p.coordinate_source
+    if coords is None:
+        assert site.geometry is None
+        return
+    assert site.geometry is not None
+    lon, lat = site.geometry.coordinates[:2]
+    assert [lon, lat] == coords, "coordinates must be [lon, lat] exactly as in the brief"
+    assert LON_MIN <= lon <= LON_MAX and LAT_MIN <= lat <= LAT_MAX, "outside Syria"
+
+
+def test_wrong_wikipedia_coordinates_appear_nowhere() -> None:
+    for path in sorted(GEODATA.rglob("*")):
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        for value in WRONG_COORDINATE_TEXT:
+            assert value not in text, f"{value} (a wrong Wikipedia coordinate) in {path}"
+
+
+def test_embassy_point_is_the_city_not_the_embassy(sites: dict[str, SiteFeature]) -> None:
+    p = sites["S5"].properties
+    assert p.precision_class is PrecisionClass.CITY
+    assert "NOT the embassy" in p.precision_note
+    assert "northeast Damascus" in p.precision_note
+    assert "Kafr Souseh" in (p.caveat or "")
+
+
+def test_jamraya_layer_names_both_jamraya_and_dummar(
+    sites: dict[str, SiteFeature], layers: dict[str, dict]
+) -> None:
+    p = sites["S3"].properties
+    names = " ".join([p.name, *p.alt_names])
+    assert "Jamraya" in names and "Dummar" in names
+    title = layers["jamraya-dummar.geojson"]["atlas_layer"]["title"]
+    assert "Jamraya" in title and "Dummar" in title
+    # Errata 7: the equation of Dummar with Jamraya is the BBC's gloss.
+    assert "BBC" in (p.caveat or "") and "Masyaf, Dummar and Barzeh" in (p.caveat or "")
+
+
+def test_masyaf_caveats(sites: dict[str, SiteFeature]) -> None:
+    p = sites["S2"].properties
+    caveat = p.caveat or ""
+    assert "one point does not stand for all" in caveat
+    assert "6 km" in caveat
+    assert any("Deep Layer" in name and "codename" in name for name in p.alt_names)
+
+
+def test_unlocated_site_is_wadi_jahannam(sites: dict[str, SiteFeature]) -> None:
+    site = sites["S2b"]
+    assert site.geometry is None
+    assert "Wadi Jahannam" in site.properties.name
+
+
+# ---------------------------------------------------------------- events: integrity
+
+
+def test_all_events_present(events: dict[str, Event]) -> None:
+    assert set(events) == set(EXPECTED_EVENTS)
+
+
+def test_event_references_exist(
+    events: dict[str, Event], sites: dict[str, SiteFeature], sources: dict[str, Source]
+) -> None:
+    for event in events.values():
+        for source_id in event.source_ids:
+            assert source_id in sources, f"{event.id} cites unknown source {source_id}"
+        for site_id in event.site_ids:
+            assert site_id in sites, f"{event.id} names unknown site {site_id}"
+        assert len(event.source_ids) == len(set(event.source_ids)), event.id
+
+
+def test_every_source_is_cited(events: dict[str, Event], sources: dict[str, Source]) -> None:
+    cited = {s for e in events.values() for s in e.source_ids}
+    assert set(sources) - cited == set()
+
+
+@pytest.mark.parametrize("event_id", sorted(EXPECTED_EVENTS))
+def test_event_date_grade_and_sites(event_id: str, events: dict[str, Event]) -> None:
+    date, grade, site_ids = EXPECTED_EVENTS[event_id]
+    event = events[event_id]
+    assert event.date == date
+    assert event.grade is grade
+    assert event.site_ids == site_ids
+
+
+def test_link_none_where_no_dprk_link_is_documented(events: dict[str, Event]) -> None:
+    for event_id, event in events.items():
+        if event_id in NO_DPRK_LINK:
+            assert event.link_types == [LinkType.NONE], event_id
+        else:
+            assert LinkType.NONE not in event.link_types, event_id
+
+
+# ---------------------------------------------------------------- events: specific facts
+
+
+def test_e24_panel_claim_is_alleged_and_cites_unverified_symbol(
+    events: dict[str, Event], sources: dict[str, Source]
+) -> None:
+    event = events["E24"]
+    assert event.grade is Grade.ALLEGED
+    cited = [sources[s] for s in event.source_ids]
+    report = [s for s in cited if s.document_number == "S/2018/171"]
+    assert len(report) == 1
+    assert report[0].document_number_status == "unverified"
+    assert report[0].date == "2018-03"
+    assert "not a Panel finding" in event.grade_note
+    assert "Syria" in event.grade_note
+    assert "Hama" in (event.caveat or "")
+
+
+def test_single_source_and_member_state_claims_are_alleged(events: dict[str, Event]) -> None:
+    for event_id in ("E06", "E36b", "E37b", "E39"):
+        assert events[event_id].grade is Grade.ALLEGED, event_id
+    assert events["E04"].grade is Grade.DISPUTED
+
+
+def test_split_rows_keep_the_allegation_apart(events: dict[str, Event]) -> None:
+    assert events["E36a"].grade is Grade.CONFIRMED_OFFICIAL
+    assert "chemical factory" not in events["E36a"].summary
+    assert "chemical factory" in events["E36b"].summary
+    assert "China disputes" in (events["E36b"].caveat or "")
+    assert events["E37a"].grade is Grade.OFFICIAL_GOV
+    assert "KOMID" not in events["E37a"].summary
+    assert "KOMID" in events["E37b"].summary
+
+
+def test_no_dprk_link_at_masyaf_strikes_or_khan_shaykhun(events: dict[str, Event]) -> None:
+    for event_id in ("E16", "E17", "E40"):
+        assert events[event_id].link_types == [LinkType.NONE], event_id
+
+
+def test_e09_iaea_report(events: dict[str, Event], sources: dict[str, Source]) -> None:
+    event = events["E09"]
+    assert event.date == "2011-05-24"
+    assert event.grade is Grade.CONFIRMED_OFFICIAL
+    report = sources["iaea-gov-2011-30"]
+    assert report.id in event.source_ids
+    assert report.document_number == "GOV/2011/30"
+    assert report.document_number_status == "confirmed"
+    assert "DPRK" in (event.caveat or "")
+
+
+def test_e10_board_resolution_has_no_document_number(
+    events: dict[str, Event], sources: dict[str, Source]
+) -> None:
+    event = events["E10"]
+    assert event.date == "2011-06-09"
+    for source_id in event.source_ids:
+        assert sources[source_id].document_number is None, source_id
+        assert sources[source_id].document_number_status is None, source_id
+
+
+def test_e27_relations_month_only(events: dict[str, Event]) -> None:
+    event = events["E27"]
+    assert event.date == "1966-07"
+    assert parse_event_date(event.date).precision == "month"
+    assert "1966-07-25" not in json.dumps(event.model_dump(mode="json"))
+
+
+def test_e02_construction_probably_2001(events: dict[str, Event]) -> None:
+    parsed = parse_event_date(events["E02"].date)
+    assert parsed.uncertain and parsed.precision == "year" and parsed.start.year == 2001
+    assert "2003" in (events["E02"].date_note or "")
+
+
+def test_e19_jamraya_strike_date(events: dict[str, Event]) -> None:
+    assert events["E19"].date == "2013-01-30"
+
+
+def test_e17_masyaf_raid_facts(events: dict[str, Event]) -> None:
+    event = events["E17"]
+    assert "Many Ways" in event.summary
+    assert "16–18" in event.summary and "25–27" in event.summary
+    assert "14–27" not in event.summary
+    assert "codename for the facility" in (event.caveat or "")
+
+
+def test_e33_xin_yan_tai(events: dict[str, Event]) -> None:
+    event = events["E33"]
+    assert "445 graphite cylinders" in event.summary
+    assert "535" not in event.summary
+    assert "Electric Parts" in event.summary
+    assert "29 June 2012" in event.summary
+
+
+def test_e39_jobar_detail_is_anadolu_not_tass(events: dict[str, Event]) -> None:
+    event = events["E39"]
+    assert "Anadolu" in event.summary and "Jobar" in event.summary
+    assert "anadolu-2016-03-chalma-jobar" in event.source_ids
+
+
+def test_opcw_barzah_additions(events: dict[str, Event], sources: dict[str, Source]) -> None:
+    assert "Schedule 2" in events["E42"].summary
+    letter = sources["unsg-2019-07-25-letter-opcw"]
+    assert letter.date == "2019-07-25" and letter.document_number is None
+    assert events["E43"].date == "2019-07-05/2019-07-13"
+
+
+def test_deep_layer_is_never_an_operation(events: dict[str, Event]) -> None:
+    pattern = re.compile(r"operation\W{0,3}deep\s+layer", re.IGNORECASE)
+    for event in events.values():
+        assert not pattern.search(event.title), event.id
+        assert not pattern.search(event.summary), event.id
+
+
+def test_claims_below_official_are_attributed(events: dict[str, Event]) -> None:
+    below = {Grade.REPORTED, Grade.ALLEGED, Grade.DISPUTED}
+    for event in events.values():
+        if event.grade not in below:
+            continue
+        assert event.grade_note.strip(), event.id
+        attributed = bool(ATTRIBUTIVE.search(event.summary))
+        if event.grade in {Grade.ALLEGED, Grade.DISPUTED}:
+            assert attributed, f"{event.id}: an allegation must be worded as a claim"
+        else:
+            assert attributed or ATTRIBUTIVE.search(event.grade_note), event.id
+
+
+def test_every_date_parses_and_is_no_more_precise_than_the_brief(
+    events: dict[str, Event],
+) -> None:
+    for event in events.values():
+        parse_event_date(event.date)
+    # Year-only or month-only facts must not have gained a day.
+    for event_id in ("E01", "E08", "E12", "E13", "E20", "E23", "E24", "E27", "E33", "E35", "E42"):
+        assert parse_event_date(events[event_id].date).start_precision in ("year", "month")
+
+
+# ---------------------------------------------------------------- sources
+
+
+def test_document_number_statuses(sources: dict[str, Source]) -> None:
+    numbers = {
+        s.document_number: s.document_number_status for s in sources.values() if s.document_number
+    }
+    assert numbers == {
+        "GOV/2008/60": "unverified",
+        "GOV/2009/9": "unverified",
+        "GOV/2011/30": "confirmed",
+        "EC-83/DEC.5": "unverified",
+        "EC-85/DG.16": "unverified",
+        "S/2017/742": "unverified",
+        "S/2017/904": "unverified",
+        "S/2018/171": "unverified",
+    }
+
+
+def test_urls_are_whole_and_https(sources: dict[str, Source]) -> None:
+    for source in sources.values():
+        if source.url is None:
+            continue
+        text = str(source.url)
+        assert text.startswith("https://"), source.id
+        assert "…" not in text and "..." not in text, source.id
