@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import streamlit as st
-from layers.basemap import BASEMAP_LABELS
 from streamlit_folium import st_folium
 
 from layers import chronology, mapview, selection
 from layers import html as atlas_html
+from layers.basemap import basemap_choices
 from layers.filters import FIRST_YEAR, Filters, filter_events, last_year, sites_shown
 from layers.load import data_dir, load_atlas
 from layers.schema import Grade, LinkType
@@ -51,10 +51,11 @@ with st.sidebar:
         format_func=lambda g: GRADE_STYLES[g].label,
         key="grades",
     )
+    basemaps = basemap_choices()
     basemap = st.radio(
         "Basemap",
-        list(BASEMAP_LABELS),
-        format_func=BASEMAP_LABELS.get,
+        list(basemaps),
+        format_func=basemaps.get,
         key="basemap",
         help="Online basemaps need an internet connection.",
     )
@@ -104,7 +105,7 @@ with detail_column:
 
 st.subheader("Chronology")
 if events:
-    st.altair_chart(chronology.chronology_chart(atlas, events), use_container_width=True)
-    st.dataframe(chronology.events_table(atlas, events), hide_index=True, use_container_width=True)
+    st.vega_lite_chart(chronology.chronology_spec(atlas, events), width="stretch")
+    st.dataframe(chronology.events_table(atlas, events), hide_index=True, width="stretch")
 else:
     st.info("No event matches the current filters.")

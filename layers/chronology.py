@@ -7,6 +7,8 @@ bar over the whole year and labelled with the year only.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import altair as alt
 import pandas as pd
 
@@ -45,22 +47,33 @@ def chart_rows(atlas: Atlas, events: list[DatedEvent]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def chronology_chart(atlas: Atlas, events: list[DatedEvent]) -> alt.LayerChart:
-    """Events by site over the years; shape = evidence grade, colour = North Korean link."""
+def chronology_spec(atlas: Atlas, events: list[DatedEvent]) -> dict:
+    """A Vega-Lite spec of events by site over the years (shape = grade, colour = link).
+
+    The spec is built and validated by Altair once per row order; each call only puts
+    the rows in, which keeps a rerun fast.
+    """
     data = chart_rows(atlas, events)
     present = [s for s in site_order(atlas) if s in set(data["site"])]
+    spec = dict(_spec_template(tuple(site_order(atlas))))
+    spec["datasets"] = {"events": data.to_dict(orient="records")}
+    spec["height"] = max(120, 34 * len(present))
+    return spec
+
+
+@lru_cache(maxsize=8)
+def _spec_template(order: tuple[str, ...]) -> dict:
     grades = [style.label for style in GRADE_STYLES.values()]
     links = list(LINK_LABELS.values())
-    y = alt.Y("site:N", sort=present, title=None, axis=alt.Axis(labelLimit=260))
+    link_scale = alt.Scale(domain=links, range=list(LINK_COLOURS.values()))
+    y = alt.Y("site:N", sort=list(order), title=None, axis=alt.Axis(labelLimit=260))
     x_scale = alt.Scale(nice=False, zero=False)
-    base = alt.Chart(data)
+    base = alt.Chart(alt.NamedData(name="events"))
     spans = base.mark_rule(strokeWidth=3, opacity=0.55).encode(
         x=alt.X("start:Q", scale=x_scale),
         x2="end:Q",
         y=y,
-        color=alt.Color(
-            "link:N", scale=alt.Scale(domain=links, range=list(LINK_COLOURS.values())), legend=None
-        ),
+        color=alt.Color("link:N", scale=link_scale, legend=None),
     )
     tooltip = [
         alt.Tooltip("date:N", title="Date"),
@@ -79,18 +92,15 @@ def chronology_chart(atlas: Atlas, events: list[DatedEvent]) -> alt.LayerChart:
             title="Evidence grade",
             scale=alt.Scale(domain=grades, range=[s.shape for s in GRADE_STYLES.values()]),
         ),
-        color=alt.Color(
-            "link:N",
-            title="North Korean link",
-            scale=alt.Scale(domain=links, range=list(LINK_COLOURS.values())),
-        ),
+        color=alt.Color("link:N", title="North Korean link", scale=link_scale),
         tooltip=tooltip,
     )
-    return (
+    chart = (
         alt.layer(spans, points)
-        .properties(height=max(120, 34 * len(present)), title="Events by site over the years")
+        .properties(title="Events by site over the years")
         .configure_legend(orient="bottom", columns=3, labelLimit=280)
     )
+    return chart.to_dict()
 
 
 def events_table(atlas: Atlas, events: list[DatedEvent]) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from edtf import parse_edtf
@@ -91,8 +92,10 @@ class EventDate:
         return f"{text} (uncertain)" if self.uncertain else text
 
 
+@lru_cache(maxsize=4096)
 def parse_event_date(text: str) -> EventDate:
-    """Parse an EDTF string; raise DateFormatError with a readable reason."""
+    """Parse an EDTF string; raise DateFormatError with a readable reason (cached: EDTF
+    parsing is slow and the same few hundred dates are formatted on every rerun)."""
     if not isinstance(text, str) or not text.strip():
         raise DateFormatError("expected an EDTF date such as 2007-09-06, 2008-06 or 1997")
     try:

@@ -8,39 +8,38 @@ changes goes into the feature group passed as `feature_group_to_add`.
 from __future__ import annotations
 
 from collections import defaultdict
-from html import unescape
 
 import folium
 from branca.element import Element
 
+from layers.assets import localize_assets
+from layers.basemap import apply_basemap
 from layers.html import MARKER_CSS, marker_icon_html, popup_html, site_tooltip
+from layers.leaflet import SiteMarkers
 from layers.model import Atlas, DatedEvent, Site
 from layers.schema import Grade, LinkType
 from layers.style import GRADE_STYLES, NO_LINK_STYLE, GradeStyle, strongest
 
 SYRIA_BOUNDS = ((32.3, 35.6), (37.4, 42.4))  # (south, west), (north, east)
 SYRIA_CENTRE = (34.85, 38.99)
-MIN_ZOOM, MAX_ZOOM, START_ZOOM = 5, 16, 7
+MIN_ZOOM, MAX_ZOOM, START_ZOOM = 5, 14, 7
 HALO_COLOUR = "#3f007d"
 
 
 def base_map(basemap: str = "offline") -> folium.Map:
     """The map every view starts from; identical HTML for identical basemap choices."""
-    from layers import assets
-    from layers import basemap as basemaps
-
     fmap = folium.Map(
         location=SYRIA_CENTRE,
         zoom_start=START_ZOOM,
         tiles=None,
         min_zoom=MIN_ZOOM,
-        max_zoom=MAX_ZOOM,
         control_scale=True,
     )
-    basemaps.add_basemap(fmap, basemap)
+    fmap.options["max_zoom"] = MAX_ZOOM  # folium drops max_zoom when tiles=None
+    apply_basemap(fmap, basemap)
     fmap.fit_bounds([list(SYRIA_BOUNDS[0]), list(SYRIA_BOUNDS[1])])
     fmap.get_root().header.add_child(Element(f"<style>{MARKER_CSS}</style>"))
-    assets.localise_map(fmap)
+    localize_assets(fmap)
     return fmap
 
 
@@ -61,35 +60,27 @@ def events_by_site(events: list[DatedEvent]) -> dict[str, list[DatedEvent]]:
 
 def site_layer(atlas: Atlas, sites: list[Site], events: list[DatedEvent]) -> folium.FeatureGroup:
     """Markers (shape = grade) and precision halos for the shown sites."""
-    group = folium.FeatureGroup(name="Sites")
     grouped = events_by_site(events)
+    records = []
     for site in sites:
         if not site.located:
             continue
         shown = grouped.get(site.id, [])
         style = site_style(shown)
-        location = (site.lat, site.lon)
-        folium.Circle(
-            location,
-            radius=site.props.precision_m,
-            color=HALO_COLOUR,
-            weight=1.5,
-            dash_array="6 4",
-            fill=True,
-            fill_opacity=0.06,
-            interactive=False,
-        ).add_to(group)
-        folium.Marker(
-            location,
-            icon=folium.DivIcon(
-                html=marker_icon_html(site, style),
-                icon_size=(22, 22),
-                icon_anchor=(11, 11),
-                class_name="atlas-site",
-            ),
-            tooltip=folium.Tooltip(site_tooltip(site, style)),
-            popup=folium.Popup(popup_html(atlas, site, shown), max_width=340),
-        ).add_to(group)
+        records.append(
+            {
+                "id": site.id,
+                "lat": site.lat,
+                "lon": site.lon,
+                "radius_m": site.props.precision_m,
+                "title": f"{site.name} — {style.short}",  # plain text, set as a property
+                "icon_html": marker_icon_html(site, style),
+                "tooltip_html": site_tooltip(site, style),
+                "popup_html": popup_html(atlas, site, shown),
+            }
+        )
+    group = folium.FeatureGroup(name="Sites")
+    SiteMarkers(records, HALO_COLOUR).add_to(group)
     return group
 
 
@@ -102,7 +93,3 @@ def site_from_tooltip(atlas: Atlas, tooltip: str | None) -> str | None:
         if text.startswith(f"{site.name} — ") or text == site.name:
             return site.id
     return None
-
-
-def _plain(tooltip_html: str) -> str:
-    return unescape(tooltip_html)

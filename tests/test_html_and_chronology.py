@@ -1,7 +1,7 @@
 """Text from data is escaped wherever it becomes HTML; the chronology keeps precision."""
 
 from layers import html as atlas_html
-from layers.chronology import chart_rows, chronology_chart, events_table
+from layers.chronology import chart_rows, chronology_spec, events_table
 from layers.load import load_atlas
 from tests.factories import event, layer, site_feature, source, write_dataset
 
@@ -71,5 +71,6 @@ def test_chronology_rows_one_per_site_and_table_carries_the_evidence(tmp_path):
     assert list(table["Date"]) == ["2012 – 2017", "14 September 2013"]
     assert list(table["Site"]) == ["Site S1; Site S2", "Syria-wide"]
     assert table["Sources"].str.contains("Test Publisher").all()
-    spec = chronology_chart(atlas, list(atlas.events)).to_dict()
+    spec = chronology_spec(atlas, list(atlas.events))
     assert "Evidence grade" in str(spec) and "North Korean link" in str(spec)
+    assert [row["id"] for row in spec["datasets"]["events"]] == ["E01", "E01", "E02"]
