@@ -20,6 +20,7 @@ map: folium's class attributes (shared by every map in the process) stay untouch
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,54 +62,32 @@ class VendoredAsset:
         return VENDOR_DIR / self.path
 
 
-def _a(cdn_url: str, path: str, package: str, version: str) -> VendoredAsset:
-    kind: Literal["js", "css"] = "css" if path.endswith(".css") else "js"
-    return VendoredAsset(cdn_url, path, kind, package, version)
+#: The manifest of vendored files: folium's CDN URL for each, and where the copy lives.
+MANIFEST = VENDOR_DIR / "assets.json"
 
 
-_MC = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/"
-_ASSETS: tuple[VendoredAsset, ...] = (
-    _a("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
-       "leaflet-1.9.3/leaflet.js", "leaflet", "1.9.3"),
-    _a("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css",
-       "leaflet-1.9.3/leaflet.css", "leaflet", "1.9.3"),
-    _a("https://code.jquery.com/jquery-3.7.1.min.js",
-       "jquery-3.7.1/jquery.min.js", "jquery", "3.7.1"),
-    # TimestampedGeoJson and friends ask for the same jQuery from another CDN.
-    _a("https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/jquery.min.js",
-       "jquery-3.7.1/jquery.min.js", "jquery", "3.7.1"),
-    _a("https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js",
-       "bootstrap-5.2.2/bootstrap.bundle.min.js", "bootstrap", "5.2.2"),
-    _a("https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css",
-       "bootstrap-5.2.2/bootstrap.min.css", "bootstrap", "5.2.2"),
-    # folium asks for 2.0.2, which is not on npm; 2.0.4 is the same plugin, npm-published.
-    _a("https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js",
-       "leaflet.awesome-markers-2.0.4/leaflet.awesome-markers.js",
-       "leaflet.awesome-markers", "2.0.4"),
-    _a("https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css",
-       "leaflet.awesome-markers-2.0.4/leaflet.awesome-markers.css",
-       "leaflet.awesome-markers", "2.0.4"),
-    _a("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css",
-       "fontawesome-free-6.2.0/css/all.min.css", "@fortawesome/fontawesome-free", "6.2.0"),
-    _a("https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css",
-       "folium-0.20.0/leaflet.awesome.rotate.css", "folium", "0.20.0"),
-    _a(_MC + "leaflet.markercluster.js",
-       "leaflet.markercluster-1.1.0/leaflet.markercluster.js", "leaflet.markercluster", "1.1.0"),
-    _a(_MC + "MarkerCluster.css",
-       "leaflet.markercluster-1.1.0/MarkerCluster.css", "leaflet.markercluster", "1.1.0"),
-    _a(_MC + "MarkerCluster.Default.css",
-       "leaflet.markercluster-1.1.0/MarkerCluster.Default.css", "leaflet.markercluster", "1.1.0"),
-)  # fmt: skip
+def _load_manifest() -> tuple[tuple[VendoredAsset, ...], dict[str, str]]:
+    document = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    assets = tuple(
+        VendoredAsset(
+            cdn_url=entry["cdn_url"],
+            path=entry["path"],
+            kind="css" if entry["path"].endswith(".css") else "js",
+            package=entry["package"],
+            version=entry["version"],
+        )
+        for entry in document["assets"]
+    )
+    return assets, dict(document["dropped"])
+
+
+_ASSETS, _DROPPED = _load_manifest()
 
 #: CDN URL -> vendored asset. Read-only.
 ASSETS: Mapping[str, VendoredAsset] = MappingProxyType({a.cdn_url: a for a in _ASSETS})
 
 #: CDN URLs removed from the lists instead of vendored, with the reason.
-DROPPED: Mapping[str, str] = MappingProxyType({
-    "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css":
-        "bootstrap 3.0.0 (the only source of this file) is not on npm; only markers with "
-        "prefix='glyphicon' (folium.Icon's default) lose their glyph: use prefix='fa'",
-})  # fmt: skip
+DROPPED: Mapping[str, str] = MappingProxyType(_DROPPED)
 
 
 def local_url(asset: VendoredAsset, prefix: str = IFRAME_PREFIX) -> str:
