@@ -1,6 +1,8 @@
-"""DPRK–Syria Atlas: the map page. It lays out widgets and calls `layers/` for everything else."""
+"""DPRK–Syria Atlas. The page lays out widgets and calls `layers/` for everything else."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -8,104 +10,110 @@ from streamlit_folium import st_folium
 from layers import chronology, mapview, selection
 from layers import html as atlas_html
 from layers.basemap import basemap_choices
+from layers.cached import current_atlas
 from layers.filters import FIRST_YEAR, Filters, filter_events, last_year, sites_shown
-from layers.load import data_dir, load_atlas
 from layers.schema import Grade, LinkType
 from layers.style import GRADE_STYLES, LINK_LABELS
 
-st.set_page_config(page_title="DPRK–Syria Atlas", page_icon="🗺️", layout="wide")
 
-atlas = st.cache_resource(load_atlas, show_spinner="Loading the atlas…")(data_dir())
+def map_page() -> None:
+    """The map, the detail panel for the chosen site, and the chronology."""
+    atlas = current_atlas()
+    st.title("DPRK–Syria Atlas")
+    st.caption(
+        "Sites in Syria with documented North Korean links. Every claim is dated, graded for "
+        f"evidence and sourced. Dataset version {atlas.info.version}."
+    )
+    for problem in atlas.problems:
+        show = st.error if problem.severity == "error" else st.warning
+        show(f"Data problem, skipped: {problem}", icon="⚠️")
 
-st.title("DPRK–Syria Atlas")
-st.caption(
-    f"Sites in Syria with documented North Korean links. Every claim is dated, graded for "
-    f"evidence and sourced. Dataset version {atlas.info.version}."
-)
-for problem in atlas.problems:
-    (st.error if problem.severity == "error" else st.warning)(
-        f"Data problem, skipped: {problem}", icon="⚠️"
-    )
+    with st.sidebar:
+        st.header("Show")
+        chosen_layers = frozenset(
+            layer.id
+            for layer in atlas.layers
+            if layer.info.mapped
+            and st.checkbox(layer.info.title, value=True, key=f"layer-{layer.id}")
+        )
+        syria_wide = st.checkbox(
+            "Syria-wide events (chronology only)", value=True, key="syria-wide"
+        )
+        years = st.slider("Years", FIRST_YEAR, last_year(), (FIRST_YEAR, last_year()), key="years")
+        links = st.pills(
+            "North Korean link",
+            list(LinkType),
+            selection_mode="multi",
+            default=list(LinkType),
+            format_func=LINK_LABELS.get,
+            key="links",
+        )
+        grades = st.pills(
+            "Evidence grade",
+            list(Grade),
+            selection_mode="multi",
+            default=list(Grade),
+            format_func=lambda g: GRADE_STYLES[g].short,
+            key="grades",
+        )
+        basemaps = basemap_choices()
+        basemap = st.radio("Basemap", list(basemaps), format_func=basemaps.get, key="basemap")
+        st.html(atlas_html.legend_html())
 
-with st.sidebar:
-    st.header("Show")
-    mapped_layers = [layer for layer in atlas.layers if layer.info.mapped]
-    chosen_layers = frozenset(
-        layer.id
-        for layer in mapped_layers
-        if st.checkbox(layer.info.title, value=True, key=f"layer-{layer.id}")
+    filters = Filters(
+        layer_ids=chosen_layers,
+        syria_wide=syria_wide,
+        first_year=years[0],
+        last_year=years[1],
+        link_types=frozenset(links),
+        grades=frozenset(grades),
     )
-    syria_wide = st.checkbox("Syria-wide events (chronology only)", value=True, key="syria-wide")
-    years = st.slider("Years", FIRST_YEAR, last_year(), (FIRST_YEAR, last_year()), key="years")
-    links = st.multiselect(
-        "North Korean link",
-        list(LinkType),
-        default=list(LinkType),
-        format_func=LINK_LABELS.get,
-        key="links",
-    )
-    grades = st.multiselect(
-        "Evidence grade",
-        list(Grade),
-        default=list(Grade),
-        format_func=lambda g: GRADE_STYLES[g].label,
-        key="grades",
-    )
-    basemaps = basemap_choices()
-    basemap = st.radio(
-        "Basemap",
-        list(basemaps),
-        format_func=basemaps.get,
-        key="basemap",
-        help="Online basemaps need an internet connection.",
-    )
-    st.html(atlas_html.legend_html())
+    events = filter_events(atlas, filters)
+    sites = sites_shown(atlas, filters, events)
 
-filters = Filters(
-    layer_ids=chosen_layers,
-    syria_wide=syria_wide,
-    first_year=years[0],
-    last_year=years[1],
-    link_types=frozenset(links),
-    grades=frozenset(grades),
-)
-events = filter_events(atlas, filters)
-sites = sites_shown(atlas, filters, events)
+    map_column, detail_column = st.columns([5, 3], gap="medium")
+    with map_column:
+        st.markdown(
+            f"**{len(sites)} site(s) on the map, {len(events)} event(s) shown.** "
+            "Click a marker for its events."
+        )
+        clicked = st_folium(
+            mapview.base_map(basemap),
+            key="map",
+            feature_group_to_add=mapview.site_layer(atlas, sites, events),
+            returned_objects=["last_object_clicked_tooltip"],
+            height=600,
+            use_container_width=True,
+        )
+    with detail_column:
+        selection.follow_map_click(
+            mapview.site_from_tooltip(atlas, (clicked or {}).get("last_object_clicked_tooltip"))
+        )
+        site_id = st.selectbox(
+            "Site details",
+            selection.site_choices(atlas),
+            format_func=atlas.site_label,
+            key=selection.SITE_KEY,
+            index=None,
+            placeholder="Click a marker or choose a site",
+        )
+        if site_id:
+            shown_here = [e for e in events if site_id in e.event.site_ids]
+            st.html(atlas_html.site_panel(atlas, atlas.sites[site_id], shown_here))
 
-map_column, detail_column = st.columns([3, 2], gap="medium")
-with map_column:
-    st.markdown(
-        f"**{len(sites)} site(s) on the map, {len(events)} event(s) shown.** "
-        "Click a marker for its events."
-    )
-    clicked = st_folium(
-        mapview.base_map(basemap),
-        key="map",
-        feature_group_to_add=mapview.site_layer(atlas, sites, events),
-        returned_objects=["last_object_clicked_tooltip"],
-        height=620,
-        use_container_width=True,
-    )
+    st.subheader("Chronology")
+    if events:
+        st.vega_lite_chart(chronology.chronology_spec(atlas, events), width="stretch")
+        st.dataframe(chronology.events_table(atlas, events), hide_index=True, width="stretch")
+    else:
+        st.info("No event matches the current filters.")
 
-with detail_column:
-    selection.follow_map_click(
-        mapview.site_from_tooltip(atlas, (clicked or {}).get("last_object_clicked_tooltip"))
-    )
-    site_id = st.selectbox(
-        "Site details",
-        selection.site_choices(atlas),
-        format_func=atlas.site_label,
-        key=selection.SITE_KEY,
-        index=None,
-        placeholder="Click a marker or choose a site",
-    )
-    if site_id:
-        site_events = [e for e in events if site_id in e.event.site_ids]
-        st.html(atlas_html.site_panel(atlas, atlas.sites[site_id], site_events))
 
-st.subheader("Chronology")
-if events:
-    st.vega_lite_chart(chronology.chronology_spec(atlas, events), width="stretch")
-    st.dataframe(chronology.events_table(atlas, events), hide_index=True, width="stretch")
-else:
-    st.info("No event matches the current filters.")
+ICON = Path(__file__).parent / "static" / "atlas-icon.png"  # local: an emoji icon is fetched online
+st.set_page_config(page_title="DPRK–Syria Atlas", page_icon=str(ICON), layout="wide")
+st.navigation(
+    [
+        st.Page(map_page, title="Map", icon=":material/map:", default=True),
+        st.Page("views/about.py", title="About & method", icon=":material/menu_book:"),
+    ]
+).run()

@@ -20,7 +20,7 @@ TABLE_COLUMNS = ["Date", "Site", "Event", "DPRK link", "Evidence grade", "Source
 
 def site_order(atlas: Atlas) -> list[str]:
     """Row order for the chart: layers in their order, then Syria-wide."""
-    names = [site.name for layer in atlas.layers for site in layer.sites]
+    names = [site.label for layer in atlas.layers for site in layer.sites]
     return [*names, SYRIA_WIDE]
 
 
@@ -29,7 +29,7 @@ def chart_rows(atlas: Atlas, events: list[DatedEvent]) -> pd.DataFrame:
     rows = []
     for dated in events:
         event = dated.event
-        for place in [atlas.site_label(s) for s in event.site_ids] or [SYRIA_WIDE]:
+        for place in [atlas.short_label(s) for s in event.site_ids] or [SYRIA_WIDE]:
             rows.append(
                 {
                     "id": event.id,

@@ -170,7 +170,7 @@ def marker_icon_html(site: Site, style: GradeStyle) -> str:
     """A DivIcon body: the grade's shape with the site name and grade as a text label."""
     return (
         f'<div class="atlas-marker" data-site-id="{esc(site.id)}">{symbol_svg(style, 22)}'
-        f'<span class="atlas-marker-label">{esc(site.name)}<br>'
+        f'<span class="atlas-marker-label">{esc(site.label)}<br>'
         f"<em>{esc(style.short)}</em></span></div>"
     )
 

@@ -89,15 +89,20 @@ class SiteMarkers(ScriptLayer):
     """Site markers with tooltip and popup, and a dashed precision halo under each.
 
     Each site is {"lat", "lon", "radius_m", "icon_html", "tooltip_html", "popup_html",
-    "title"}; all HTML must already be escaped (see layers.html).
+    "title"}; all HTML must already be escaped (see layers.html). Where markers and their
+    labels would overlap at the current zoom (the three Damascus-area sites lie within
+    10 km of each other), a marker is moved up or down and a thin leader line joins it to
+    a dot at its true coordinate; the halo always stays at the true coordinate.
     """
 
-    def __init__(self, sites: list[dict[str, Any]], halo_colour: str) -> None:
+    def __init__(self, sites: list[dict[str, Any]], halo_colour: str, popups: bool) -> None:
         super().__init__("Sites")
         self.sites = sites
         self.halo_colour = halo_colour
+        self.popups = popups
 
     def script_text(self) -> str:
+        name, parent = self.get_name(), self._parent.get_name()
         halo = script_json(
             {
                 "color": self.halo_colour,
@@ -108,14 +113,59 @@ class SiteMarkers(ScriptLayer):
                 "interactive": False,
             }
         )
-        return (
-            f"var {self.get_name()} = L.featureGroup().addTo({self._parent.get_name()});\n"
-            f"{script_json(self.sites)}.forEach(function (s) {{\n"
-            f"  if (s.radius_m) {{ L.circle([s.lat, s.lon], Object.assign({{radius: s.radius_m}}, "
-            f"{halo})).addTo({self.get_name()}); }}\n"
-            f"  L.marker([s.lat, s.lon], {{title: s.title, alt: s.title, riseOnHover: true,\n"
-            f"    icon: L.divIcon({{html: s.icon_html, iconSize: [22, 22], iconAnchor: [11, 11],"
-            f' className: "atlas-site"}})}})\n'
-            f"   .bindTooltip(s.tooltip_html).bindPopup(s.popup_html, {{maxWidth: 340}})\n"
-            f"   .addTo({self.get_name()});\n}});\n"
-        )
+        colour = script_json(self.halo_colour)
+        popups = "true" if self.popups else "false"
+        return f"""var {name} = L.featureGroup().addTo({parent});
+(function (group, sites, halo, colour, popups) {{
+  var items = sites.map(function (s) {{
+    var at = L.latLng(s.lat, s.lon);
+    if (s.radius_m) {{ L.circle(at, Object.assign({{radius: s.radius_m}}, halo)).addTo(group); }}
+    var marker = L.marker(at, {{title: s.title, alt: s.title, riseOnHover: true,
+      icon: L.divIcon({{html: s.icon_html, iconSize: [22, 22], iconAnchor: [11, 11],
+                        className: "atlas-site"}})}})
+      .bindTooltip(s.tooltip_html, {{direction: "top", offset: [0, -12]}});
+    if (popups) {{ marker.bindPopup(s.popup_html, {{maxWidth: 340}}); }}
+    marker.addTo(group);
+    return {{at: at, marker: marker,
+      dot: L.circleMarker(at, {{radius: 3, color: colour, weight: 1, fillOpacity: 1,
+                                interactive: false}}),
+      leader: L.polyline([at, at], {{color: colour, weight: 1.2, interactive: false}})}};
+  }});
+  var steps = [0, -34, 34, -68, 68, -102, 102, -136, 136];
+  function overlaps(a, b) {{
+    return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+  }}
+  function layout() {{
+    var map = group._map;
+    if (!map) {{ return; }}
+    var placed = [];
+    items.forEach(function (it) {{
+      var label = it.marker._icon && it.marker._icon.querySelector(".atlas-marker-label");
+      var width = label ? label.offsetWidth : 120;
+      var p = map.latLngToLayerPoint(it.at), chosen = p, box = null;
+      for (var i = 0; i < steps.length; i++) {{
+        var q = p.add(L.point(0, steps[i]));
+        var candidate = {{x1: q.x - 13, x2: q.x + 16 + width, y1: q.y - 16, y2: q.y + 16}};
+        if (!placed.some(function (b) {{ return overlaps(candidate, b); }})) {{
+          chosen = q; box = candidate; break;
+        }}
+      }}
+      placed.push(box || {{x1: p.x - 13, x2: p.x + 16 + width, y1: p.y - 16, y2: p.y + 16}});
+      var shown = map.layerPointToLatLng(chosen);
+      it.marker.setLatLng(shown);
+      if (chosen.equals(p)) {{
+        group.removeLayer(it.leader); group.removeLayer(it.dot);
+      }} else {{
+        it.leader.setLatLngs([it.at, shown]); group.addLayer(it.leader); group.addLayer(it.dot);
+      }}
+    }});
+  }}
+  function onZoom() {{
+    if (!group._map) {{ this.off("zoomend", onZoom); return; }}
+    layout();
+  }}
+  // streamlit-folium adds the parent group to the map after this script has run.
+  function start() {{ layout(); group._map.off("zoomend", onZoom).on("zoomend", onZoom); }}
+  if (group._map) {{ start(); }} else {{ group.once("add", start); }}
+}})({name}, {script_json(self.sites)}, {halo}, {colour}, {popups});
+"""

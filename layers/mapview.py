@@ -13,7 +13,7 @@ import folium
 from branca.element import Element
 
 from layers.assets import localize_assets
-from layers.basemap import apply_basemap
+from layers.basemap import BBOX, apply_basemap
 from layers.html import MARKER_CSS, marker_icon_html, popup_html, site_tooltip
 from layers.leaflet import SiteMarkers
 from layers.model import Atlas, DatedEvent, Site
@@ -22,7 +22,7 @@ from layers.style import GRADE_STYLES, NO_LINK_STYLE, GradeStyle, strongest
 
 SYRIA_BOUNDS = ((32.3, 35.6), (37.4, 42.4))  # (south, west), (north, east)
 SYRIA_CENTRE = (34.85, 38.99)
-MIN_ZOOM, MAX_ZOOM, START_ZOOM = 5, 14, 7
+MIN_ZOOM, MAX_ZOOM, START_ZOOM = 6, 14, 7
 HALO_COLOUR = "#3f007d"
 
 
@@ -36,6 +36,9 @@ def base_map(basemap: str = "offline") -> folium.Map:
         control_scale=True,
     )
     fmap.options["max_zoom"] = MAX_ZOOM  # folium drops max_zoom when tiles=None
+    fmap.options["zoomSnap"] = 0.25  # lets Syria fill a narrow map column
+    west, south, east, north = BBOX
+    fmap.options["maxBounds"] = [[south - 1, west - 1], [north + 1, east + 1]]
     apply_basemap(fmap, basemap)
     fmap.fit_bounds([list(SYRIA_BOUNDS[0]), list(SYRIA_BOUNDS[1])])
     fmap.get_root().header.add_child(Element(f"<style>{MARKER_CSS}</style>"))
@@ -58,8 +61,14 @@ def events_by_site(events: list[DatedEvent]) -> dict[str, list[DatedEvent]]:
     return grouped
 
 
-def site_layer(atlas: Atlas, sites: list[Site], events: list[DatedEvent]) -> folium.FeatureGroup:
-    """Markers (shape = grade) and precision halos for the shown sites."""
+def site_layer(
+    atlas: Atlas, sites: list[Site], events: list[DatedEvent], *, popups: bool = False
+) -> folium.FeatureGroup:
+    """Markers (shape = grade) and precision halos for the shown sites.
+
+    The app shows a site's events in its own panel, so popups are off there; the
+    single-file export, which has no panel, turns them on.
+    """
     grouped = events_by_site(events)
     records = []
     for site in sites:
@@ -80,7 +89,7 @@ def site_layer(atlas: Atlas, sites: list[Site], events: list[DatedEvent]) -> fol
             }
         )
     group = folium.FeatureGroup(name="Sites")
-    SiteMarkers(records, HALO_COLOUR).add_to(group)
+    SiteMarkers(records, HALO_COLOUR, popups).add_to(group)
     return group
 
 

@@ -30,6 +30,11 @@ class Site:
         return self.props.name
 
     @property
+    def label(self) -> str:
+        """The short name drawn on the map."""
+        return self.props.short_name or self.props.name
+
+    @property
     def located(self) -> bool:
         return self.lon is not None and self.lat is not None
 
@@ -84,6 +89,10 @@ class Atlas:
     def site_label(self, site_id: str) -> str:
         site = self.sites.get(site_id)
         return site.name if site else f"{site_id} (not loaded)"
+
+    def short_label(self, site_id: str) -> str:
+        site = self.sites.get(site_id)
+        return site.label if site else f"{site_id} (not loaded)"
 
     def events_at(self, site_id: str) -> list[DatedEvent]:
         return [e for e in self.events if site_id in e.event.site_ids]

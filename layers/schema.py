@@ -88,6 +88,9 @@ class SiteProperties(_Record):
 
     id: SiteId
     name: ShortText
+    short_name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
+    ) = Field(None, description="Label on the map; the name is used when absent")
     alt_names: list[ShortText] = Field(default_factory=list)
     name_ar: ShortText | None = Field(None, description="Arabic name, where known")
     precision_m: int | None = Field(

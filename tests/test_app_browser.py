@@ -12,6 +12,7 @@ from browser_support import REPO_ROOT, app_exceptions, folium_frame, goto_app, w
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 SITE_MARKERS = ".leaflet-marker-pane .atlas-marker"
 PAYLOAD = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
+SHORT_PAYLOAD = "<img src=x onerror=window.__pwned=1>"  # fits the 40-character map label
 
 
 def _markers(frame) -> list[str]:
@@ -93,6 +94,7 @@ def hostile_data(tmp_path_factory) -> Path:
     layer_path = root / "sites" / "al-kibar.geojson"
     layer = json.loads(layer_path.read_text(encoding="utf-8"))
     layer["features"][0]["properties"]["name"] = f"Al Kibar {PAYLOAD}"
+    layer["features"][0]["properties"]["short_name"] = SHORT_PAYLOAD
     layer_path.write_text(json.dumps(layer), encoding="utf-8")
     events_path = root / "events.json"
     events = json.loads(events_path.read_text(encoding="utf-8"))
@@ -107,7 +109,7 @@ def test_script_in_data_shows_as_text_and_never_runs(page, start_app, hostile_da
     frame.click('.atlas-marker[data-site-id="S1"]')
     page.locator('section[data-site-id="S1"]').wait_for(timeout=20_000)
     wait_for_app(page)
-    assert '<img src=x onerror="window.__pwned=1">' in frame.inner_text(".leaflet-marker-pane")
+    assert SHORT_PAYLOAD in frame.inner_text(".leaflet-marker-pane")
     assert "<script>window.__pwned=1</script>" in page.locator(
         'section[data-site-id="S1"]'
     ).inner_text()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from layers import html as atlas_html
-from layers.load import data_dir, load_atlas
+from layers.cached import current_atlas
+from layers.load import data_dir
 from layers.method import method_text
 
-st.set_page_config(page_title="About & method · DPRK–Syria Atlas", page_icon="🗺️", layout="wide")
-
-atlas = st.cache_resource(load_atlas, show_spinner="Loading the atlas…")(data_dir())
+atlas = current_atlas()
 
 st.title("About the atlas and its method")
 st.caption(

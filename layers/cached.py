@@ -1,0 +1,20 @@
+"""The atlas loaded once per server process and shared by every session (read-only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from layers.load import data_dir, load_atlas
+from layers.model import Atlas
+
+
+@st.cache_resource(show_spinner="Loading the atlas…")
+def _atlas_at(root: str) -> Atlas:
+    return load_atlas(Path(root))
+
+
+def current_atlas() -> Atlas:
+    """The atlas from the configured data folder (ATLAS_DATA_DIR or geodata/)."""
+    return _atlas_at(str(data_dir()))
