@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from browser_support import REPO_ROOT, app_exceptions, folium_frame, goto_app, wait_for_app
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
