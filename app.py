@@ -33,8 +33,11 @@ def map_page() -> None:
         chosen_layers = frozenset(
             layer.id
             for layer in atlas.layers
-            if layer.info.mapped
-            and st.checkbox(layer.info.title, value=True, key=f"layer-{layer.id}")
+            if st.checkbox(
+                layer.info.title if layer.info.mapped else f"{layer.info.title} (chronology only)",
+                value=True,
+                key=f"layer-{layer.id}",
+            )
         )
         syria_wide = st.checkbox(
             "Syria-wide events (chronology only)", value=True, key="syria-wide"

@@ -1,0 +1,135 @@
+"""The app through Streamlit's AppTest: widgets drive what the map, panel and chronology show."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layers.schema import Grade
+
+REPO = Path(__file__).resolve().parent.parent
+APP = str(REPO / "app.py")
+
+
+def _run(monkeypatch=None, data_dir: Path | None = None) -> AppTest:
+    if monkeypatch is not None and data_dir is not None:
+        monkeypatch.setenv("ATLAS_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _map_args(at: AppTest) -> dict:
+    [component] = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def _sites_on_map(at: AppTest) -> set[str]:
+    return set(re.findall(r'"id":"(S\d+[a-z]?)"', _map_args(at)["feature_group"]))
+
+
+def _click(at: AppTest, tooltip: str) -> AppTest:
+    """What streamlit-folium reports after a marker click (its state lives under a hash key)."""
+    at.session_state[_map_args(at)["key"]] = {"last_object_clicked_tooltip": tooltip}
+    return at.run()
+
+
+def _pills(at: AppTest, label: str):
+    return next(b for b in at.button_group if b.label == label)
+
+
+def _checkbox(at: AppTest, starts: str):
+    return next(c for c in at.checkbox if c.label.startswith(starts))
+
+
+def test_default_view_shows_all_five_sites_and_every_event():
+    at = _run()
+    assert _sites_on_map(at) == {"S1", "S2", "S3", "S4", "S5"}
+    assert at.dataframe[0].value.shape[0] == 45
+    assert "5 site(s) on the map, 45 event(s) shown" in at.markdown[0].value
+    assert not at.warning and not at.error
+
+
+def test_grade_filter_leaves_only_sites_with_such_events():
+    at = _run()
+    _pills(at, "Evidence grade").set_value([Grade.ALLEGED]).run()
+    assert _sites_on_map(at) == {"S1", "S2", "S3", "S4"}  # the embassy has no alleged event
+    grades = set(at.dataframe[0].value["Evidence grade"])
+    assert grades == {"Alleged (uncorroborated claim)"}
+
+
+def test_year_range_filters_events_and_markers():
+    at = _run()
+    at.slider(key="years").set_range(2020, 2026).run()
+    assert at.slider(key="years").value == (2020, 2026)
+    assert "S1" not in _sites_on_map(at)  # Al Kibar's last event is in 2018
+    assert {"S2", "S5"} <= _sites_on_map(at)
+    years = at.dataframe[0].value["Date"].str.extract(r"(\d{4})")[0].astype(int)
+    assert years.min() >= 2020
+
+
+def test_a_filter_change_keeps_the_base_map_so_zoom_and_pan_survive():
+    at = _run()
+    before = _map_args(at)["script"]
+    _checkbox(at, "DPRK Embassy").uncheck().run()
+    assert "S5" not in _sites_on_map(at)
+    assert _map_args(at)["script"] == before
+
+
+def test_no_matching_event_says_so():
+    at = _run()
+    _pills(at, "North Korean link").set_value([]).run()
+    assert _sites_on_map(at) == set()
+    assert any("No event matches" in i.value for i in at.info)
+
+
+def test_a_map_click_opens_the_site_panel_with_its_events():
+    at = _run()
+    _click(at, "Al Kibar suspected reactor site — official finding")
+    assert at.session_state["site"] == "S1"
+    panel = " ".join(h.proto.body for h in at.get("html") if "data-site-id" in h.proto.body)
+    assert 'data-site-id="S1"' in panel and "24 May 2011" in panel and "Sources:" in panel
+
+
+def test_choosing_a_site_in_the_box_is_not_overridden_by_an_old_click():
+    at = _run()
+    _click(at, "DPRK Embassy, Damascus — government statement")
+    assert at.session_state["site"] == "S5"
+    at.selectbox(key="site").set_value("S3").run()
+    assert at.selectbox(key="site").value == "S3"
+
+
+@pytest.fixture
+def broken_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "geodata"
+    shutil.copytree(REPO / "geodata", root)
+    (root / "sites" / "masyaf.geojson").write_text("{not json", encoding="utf-8")
+    events = json.loads((root / "events.json").read_text(encoding="utf-8"))
+    events["events"][1]["grade"] = "certain"  # E02
+    (root / "events.json").write_text(json.dumps(events), encoding="utf-8")
+    return root
+
+
+def test_broken_files_are_named_and_the_rest_of_the_map_renders(monkeypatch, broken_copy):
+    at = _run(monkeypatch, broken_copy)
+    messages = [m.value for m in [*at.error, *at.warning]]
+    assert any("sites/masyaf.geojson" in m and "not valid JSON" in m for m in messages)
+    assert any("events.json" in m and "'E02'" in m and "'grade'" in m for m in messages)
+    assert _sites_on_map(at) == {"S1", "S3", "S4", "S5"}
+    assert "E02" not in set(at.dataframe[0].value["ID"])
+
+
+def test_the_about_page_explains_grades_and_lists_every_source():
+    at = AppTest.from_file(str(REPO / "views" / "about.py"), default_timeout=60).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Evidence grades" in text and "precision" in text
+    sources = json.loads((REPO / "geodata" / "sources.json").read_text(encoding="utf-8"))
+    listing = " ".join(h.proto.body for h in at.get("html"))
+    for source in sources["sources"]:
+        assert f'id="source-{source["id"]}"' in listing
