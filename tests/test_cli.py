@@ -1,0 +1,46 @@
+"""`python -m layers validate`: exit codes and messages that name file, feature and field."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.factories import layer, site_feature, write_dataset
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _validate(*paths: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "layers", "validate", *map(str, paths)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_shipped_data_is_valid():
+    result = _validate(REPO / "geodata")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("valid: 6 sites in 6 layers")
+
+
+def test_a_broken_feature_fails_with_one_line_naming_it(tmp_path):
+    root = write_dataset(tmp_path, layers={"x": layer("x", site_feature("S1", precision_m=-5))})
+    result = _validate(root)
+    assert result.returncode == 1
+    assert "feature 0 (id 'S1')" in result.stderr and "'properties.precision_m'" in result.stderr
+    assert result.stdout.startswith("INVALID")
+
+
+def test_a_single_layer_file_and_a_file_that_is_not_json(tmp_path):
+    good = tmp_path / "good.geojson"
+    good.write_text(json.dumps(layer("good", site_feature())), encoding="utf-8")
+    assert _validate(good).returncode == 0
+    bad = tmp_path / "bad.geojson"
+    bad.write_bytes(b"\x00\x01 not json")
+    result = _validate(bad)
+    assert result.returncode == 1 and "bad.geojson" in result.stderr
