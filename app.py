@@ -7,11 +7,12 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers import chronology, mapview, selection
 from layers import html as atlas_html
+from layers import mapview, selection, timeline
 from layers.basemap import basemap_choices
 from layers.cached import current_atlas
 from layers.filters import FIRST_YEAR, Filters, filter_events, last_year, sites_shown
+from layers.page import show_html
 from layers.schema import Grade, LinkType
 from layers.style import GRADE_STYLES, LINK_LABELS
 
@@ -61,7 +62,7 @@ def map_page() -> None:
         )
         basemaps = basemap_choices()
         basemap = st.radio("Basemap", list(basemaps), format_func=basemaps.get, key="basemap")
-        st.html(atlas_html.legend_html())
+        show_html(atlas_html.legend_html())
 
     filters = Filters(
         layer_ids=chosen_layers,
@@ -102,12 +103,13 @@ def map_page() -> None:
         )
         if site_id:
             shown_here = [e for e in events if site_id in e.event.site_ids]
-            st.html(atlas_html.site_panel(atlas, atlas.sites[site_id], shown_here))
+            show_html(atlas_html.site_panel(atlas, atlas.sites[site_id], shown_here))
 
     st.subheader("Chronology")
     if events:
-        st.vega_lite_chart(chronology.chronology_spec(atlas, events), width="stretch")
-        st.dataframe(chronology.events_table(atlas, events), hide_index=True, width="stretch")
+        show_html(timeline.timeline_svg(atlas, events, years[0], years[1]))
+        show_html(timeline.timeline_legend())
+        show_html(atlas_html.events_table_html(atlas, events))
     else:
         st.info("No event matches the current filters.")
 

@@ -229,3 +229,58 @@ def source_list(atlas: Atlas) -> str:
         for s in sorted(atlas.sources.values(), key=lambda s: (s.publisher.lower(), s.id))
     )
     return f'{PANEL_CSS}<ol class="atlas-panel atlas-sources">{items}</ol>'
+
+
+TABLE_CSS = """
+<style>
+.atlas-table{border-collapse:collapse;width:100%;table-layout:fixed;font-size:.86rem}
+.atlas-table caption{text-align:left;font-weight:600;padding:.3rem 0}
+.atlas-table th,.atlas-table td{border-bottom:1px solid #ddd;padding:.3rem .4rem;text-align:left;
+  vertical-align:top;overflow-wrap:anywhere}
+.atlas-table th{background:#f4f2f8}
+.atlas-table details summary{cursor:pointer;color:#4b2991}
+</style>
+"""
+
+_TABLE_COLUMNS = (
+    ("Date", "12%"),
+    ("Site", "13%"),
+    ("Event", "34%"),
+    ("Evidence", "15%"),
+    ("Sources", "26%"),
+)
+
+
+def source_short(source: Source) -> str:
+    """Publisher and title (linked where a URL exists): the compact form for tables."""
+    title = esc(source.title)
+    if source.url:
+        title = f'<a href="{esc(source.url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+    return f"{esc(source.publisher)}: <cite>{title}</cite>"
+
+
+def events_table_html(atlas: Atlas, events: list[DatedEvent]) -> str:
+    """Every shown event as an accessible table; the summary opens on demand."""
+    rows = []
+    for dated in events:
+        event = dated.event
+        sites = "; ".join(atlas.site_label(s) for s in event.site_ids) or "Syria-wide"
+        sources = "<br>".join(
+            source_short(atlas.sources[s]) for s in event.source_ids if s in atlas.sources
+        )
+        links = ", ".join(LINK_LABELS[link] for link in event.link_types)
+        rows.append(
+            f'<tr id="event-{esc(event.id)}" data-event-id="{esc(event.id)}">'
+            f"<td>{esc(dated.when.label())}</td><td>{esc(sites)}</td>"
+            f"<td><strong>{esc(event.title)}</strong>"
+            f"<details><summary>Summary</summary>{esc(event.summary)}</details></td>"
+            f"<td>{grade_badge(event.grade)}<br>DPRK link: {esc(links)}</td>"
+            f"<td>{sources}</td></tr>"
+        )
+    columns = "".join(f'<col style="width:{width}">' for _, width in _TABLE_COLUMNS)
+    head = "".join(f'<th scope="col">{label}</th>' for label, _ in _TABLE_COLUMNS)
+    return (
+        f'{PANEL_CSS}{TABLE_CSS}<table class="atlas-table"><caption>{len(events)} events shown, '
+        f"in date order</caption><colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )

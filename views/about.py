@@ -8,6 +8,7 @@ from layers import html as atlas_html
 from layers.cached import current_atlas
 from layers.load import data_dir
 from layers.method import method_text
+from layers.page import show_html
 
 atlas = current_atlas()
 
@@ -19,7 +20,7 @@ st.caption(
 st.markdown(method_text(data_dir()))
 
 st.header("Evidence grades as drawn")
-st.html(atlas_html.legend_html())
+show_html(atlas_html.legend_html())
 
 st.header(f"Every source ({len(atlas.sources)})")
-st.html(atlas_html.source_list(atlas))
+show_html(atlas_html.source_list(atlas))

@@ -1,8 +1,9 @@
 """Text from data is escaped wherever it becomes HTML; the chronology keeps precision."""
 
 from layers import html as atlas_html
-from layers.chronology import chart_rows, chronology_spec, events_table
 from layers.load import load_atlas
+from layers.page import one_block
+from layers.timeline import timeline_svg
 from tests.factories import event, layer, site_feature, source, write_dataset
 
 HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
@@ -59,18 +60,29 @@ def test_panel_lists_date_at_precision_grade_and_sources(tmp_path):
     assert "Test Publisher" in panel and 'href="https://example.org/a"' in panel
 
 
-def test_chronology_rows_one_per_site_and_table_carries_the_evidence(tmp_path):
+def test_timeline_and_table_keep_precision_rows_and_evidence(tmp_path):
     layers = {"a": layer("a", site_feature("S1"), site_feature("S2", lon=36.3, lat=33.5))}
     events = [event("E01", ["S1", "S2"], date="2012/2017"), event("E02", [], date="2013-09-14")]
     atlas = load_atlas(write_dataset(tmp_path, layers=layers, events=events))
-    rows = chart_rows(atlas, list(atlas.events))
-    assert sorted(rows["site"]) == ["Site S1", "Site S2", "Syria-wide"]
-    span = rows[rows["id"] == "E01"].iloc[0]
-    assert span["start"] == 2012 and 2017.99 < span["end"] <= 2018
-    table = events_table(atlas, list(atlas.events))
-    assert list(table["Date"]) == ["2012 – 2017", "14 September 2013"]
-    assert list(table["Site"]) == ["Site S1; Site S2", "Syria-wide"]
-    assert table["Sources"].str.contains("Test Publisher").all()
-    spec = chronology_spec(atlas, list(atlas.events))
-    assert "Evidence grade" in str(spec) and "North Korean link" in str(spec)
-    assert [row["id"] for row in spec["datasets"]["events"]] == ["E01", "E01", "E02"]
+    svg = timeline_svg(atlas, list(atlas.events), 2010, 2020)
+    assert svg.count('data-event-id="E01"') == 2  # one mark on each site's row
+    assert svg.count('data-event-id="E02"') == 1 and ">Syria-wide<" in svg
+    assert "2012 – 2017" in svg and "14 September 2013" in svg
+    table = atlas_html.events_table_html(atlas, list(atlas.events))
+    assert table.index('id="event-E01"') < table.index('id="event-E02"')
+    assert "Site S1; Site S2" in table and "Test Publisher" in table
+    assert 'href="https://example.org/a"' in table
+
+
+def test_hostile_text_is_escaped_in_the_timeline_and_table(tmp_path):
+    atlas = _hostile_atlas(tmp_path)
+    for fragment in (
+        timeline_svg(atlas, list(atlas.events), 2000, 2010),
+        atlas_html.events_table_html(atlas, list(atlas.events)),
+    ):
+        assert "<script" not in fragment and "<img" not in fragment
+
+
+def test_fragments_become_one_markdown_html_block():
+    folded = one_block("<div>\n\n  <p>a</p>\n</div>")
+    assert "\n" not in folded and folded == "<div> <p>a</p> </div>"

@@ -1,0 +1,26 @@
+"""Putting the atlas's own HTML fragments on a Streamlit page.
+
+`st.html` strips SVG (the grade shapes, the timeline), so fragments go through
+`st.markdown(..., unsafe_allow_html=True)`. That is safe here because every fragment is
+built by `layers.html` / `layers.timeline`, which escape all text from data, and because
+newlines are folded first: a blank line would end the HTML block and let Markdown
+interpret the rest.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+def one_block(fragment: str) -> str:
+    """The fragment on a single line, so Markdown treats all of it as one HTML block."""
+    return _NEWLINES.sub(" ", fragment).strip()
+
+
+def show_html(fragment: str) -> None:
+    """Show an escaped HTML fragment built by layers.html or layers.timeline."""
+    st.markdown(one_block(fragment), unsafe_allow_html=True)
