@@ -1,6 +1,6 @@
 """Filters decide what is shown; styles make the grade readable without colour."""
 
-from layers.filters import Filters, filter_events, sites_shown
+from layers.filters import Filters, filter_events, last_year, sites_shown
 from layers.load import load_atlas
 from layers.mapview import site_style
 from layers.schema import Grade, LinkType
@@ -71,3 +71,25 @@ def test_every_grade_differs_in_shape_or_fill_not_only_colour():
     assert len(looks) == len(GRADE_STYLES)
     assert strongest([Grade.ALLEGED, Grade.REPORTED]) is Grade.REPORTED
     assert strongest([]) is None
+
+
+def test_view_state_defaults_show_everything_and_widget_values_override(tmp_path):
+    from layers import viewstate
+
+    atlas = _atlas(tmp_path)
+    assert viewstate.filters_from_state({}, atlas) == Filters(
+        layer_ids=frozenset({"a", "b"}), last_year=last_year()
+    )
+    state = {
+        viewstate.layer_key("a"): False,
+        viewstate.YEARS_KEY: (2000, 2010),
+        viewstate.GRADES_KEY: [Grade.ALLEGED],
+        viewstate.LINKS_KEY: [],
+    }
+    filters = viewstate.filters_from_state(state, atlas)
+    assert filters.layer_ids == frozenset({"b"}) and (filters.first_year, filters.last_year) == (
+        2000,
+        2010,
+    )
+    assert filters.grades == {Grade.ALLEGED} and filters.link_types == frozenset()
+    assert filter_events(atlas, filters) == []
