@@ -182,37 +182,28 @@ def apply_basemap(m: folium.Map, choice: str, path: Path = ONLINE_TILES_FILE) ->
 
     An unknown choice falls back to the offline map, which always works.
     """
-    config = json.loads(path.read_text(encoding="utf-8"))
-    entry = next((e for e in config["layers"] if e["id"] == choice), None)
-    if entry is None:
+    tiles = online_tile_layers(path).get(choice)
+    if tiles is None:
         add_basemap(m)
         return
-    folium.TileLayer(
-        tiles=entry["url"],
-        attr=entry["attribution"],
-        name=entry["name"],
-        max_zoom=entry["max_zoom"],
-        overlay=False,
-        control=False,
-    ).add_to(m)
+    tiles.add_to(m)
     add_basemap(m, land_fill=False, labels=False)
 
 
-def online_tile_layers(path: Path = ONLINE_TILES_FILE) -> list[folium.TileLayer]:
-    """Online base layers (OpenStreetMap, Esri World Imagery), for when the user opts in.
+def online_tile_layers(path: Path = ONLINE_TILES_FILE) -> dict[str, folium.TileLayer]:
+    """Online base layers by id (OpenStreetMap, Esri World Imagery), for when the user opts in.
 
-    Never added by default: they need the internet and reveal the viewed area. Each
-    is a base layer (``overlay=False``) listed in a LayerControl by its name.
+    Never added by default: they need the internet and reveal the viewed area.
     """
     config = json.loads(path.read_text(encoding="utf-8"))
-    return [
-        folium.TileLayer(
+    return {
+        entry["id"]: folium.TileLayer(
             tiles=entry["url"],
             attr=entry["attribution"],
             name=entry["name"],
             max_zoom=entry["max_zoom"],
             overlay=False,
-            control=True,
+            control=False,
         )
         for entry in config["layers"]
-    ]
+    }

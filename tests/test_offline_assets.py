@@ -215,7 +215,7 @@ def test_add_basemap_is_offline_non_interactive_and_sets_max_zoom() -> None:
 
 
 def test_online_tile_layers_are_data_driven() -> None:
-    layers = basemap.online_tile_layers()
+    layers = list(basemap.online_tile_layers().values())
     names = [layer.layer_name for layer in layers]
     assert names == ["OpenStreetMap", "Esri World Imagery"]
     assert all(layer.tiles.startswith("https://") for layer in layers)
