@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from layers import html as atlas_html
-from layers import mapview, selection, timeline, viewstate
+from layers import mapview, playback, selection, timeline, viewstate
 from layers.basemap import basemap_choices
 from layers.cached import current_atlas
 from layers.filters import FIRST_YEAR, filter_events, last_year, sites_shown
@@ -52,6 +53,63 @@ def sidebar(atlas: Atlas) -> None:
         show_html(atlas_html.legend_html())
 
 
+def playback_controls() -> None:
+    """Play, pause and step the year range; the current year is shown large."""
+    state = st.session_state
+    playing = bool(state.get(playback.PLAYING_KEY))
+    columns = st.columns([1.2, 1, 1, 1.6, 2], vertical_alignment="center")
+    if playing:
+        columns[0].button("Pause", icon=":material/pause:", on_click=playback.pause, args=(state,))
+    else:
+        columns[0].button(
+            "Play years",
+            icon=":material/play_arrow:",
+            on_click=playback.start,
+            args=(state,),
+            help="Show events up to each year in turn, 1966 to today",
+        )
+    columns[1].button(
+        "Year back",
+        icon=":material/chevron_left:",
+        on_click=playback.advance,
+        args=(state, -1),
+        help="Show one year less",
+    )
+    columns[2].button(
+        "Year on",
+        icon=":material/chevron_right:",
+        on_click=playback.advance,
+        args=(state, 1),
+        help="Show one year more",
+    )
+    columns[3].selectbox(
+        "Speed",
+        list(playback.SPEEDS),
+        index=1,
+        key=playback.SPEED_KEY,
+        label_visibility="collapsed",
+    )
+    columns[4].markdown(
+        f"<div style='font-size:1.9rem;line-height:1.1' aria-live='polite'>Up to "
+        f"<strong>{playback.current_year(state)}</strong></div>",
+        unsafe_allow_html=True,
+    )
+
+
+def playback_timer() -> None:
+    """Advance the year while playing. Called last on the page, so that starting and
+    stopping the timer never shifts the elements before it (which would rebuild the map)."""
+    state = st.session_state
+    playing = bool(state.get(playback.PLAYING_KEY))
+
+    def timer() -> None:
+        if playback.tick_due(state, time.monotonic()):
+            playback.advance(state)
+            st.rerun()
+
+    st.fragment(timer, run_every=playback.seconds_per_year(state) if playing else None)()
+
+
 def map_page() -> None:
     """The map, the detail panel for the chosen site, and the chronology.
 
@@ -68,6 +126,7 @@ def map_page() -> None:
         show = st.error if problem.severity == "error" else st.warning
         show(f"Data problem, skipped: {problem}", icon="⚠️")
 
+    playback_controls()
     filters = viewstate.filters_from_state(st.session_state, atlas)
     events = filter_events(atlas, filters)
     sites = sites_shown(atlas, filters, events)
@@ -110,6 +169,7 @@ def map_page() -> None:
     else:
         st.info("No event matches the current filters.")
     sidebar(atlas)
+    playback_timer()
 
 
 ICON = Path(__file__).parent / "static" / "atlas-icon.png"  # local: an emoji icon is fetched online

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
-from browser_support import REPO_ROOT, app_exceptions, folium_frame, goto_app, wait_for_app
+from browser_support import (
+    FOLIUM_IFRAME,
+    REPO_ROOT,
+    app_exceptions,
+    folium_frame,
+    goto_app,
+    wait_for_app,
+)
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 SITE_MARKERS = ".leaflet-marker-pane .atlas-marker"
@@ -27,10 +36,24 @@ def _wait_markers(frame, count: int) -> None:
     )
 
 
+def _set_view(frame, lat: float, lon: float, zoom: float) -> list[float]:
+    """Move the map and wait until it stays there (the first fitBounds may still land)."""
+    for _ in range(20):
+        frame.evaluate(f"window.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
+        time.sleep(0.25)
+        view = frame.evaluate("[window.map.getZoom(), window.map.getCenter().lat]")
+        if view[0] == zoom and abs(view[1] - lat) < 0.01:
+            return view
+    raise AssertionError(f"the map did not keep the view set by the test: {view}")
+
+
 def _open(page, url: str):
     goto_app(page, url)
     frame = folium_frame(page)
     frame.wait_for_selector(SITE_MARKERS, timeout=30_000)
+    # Bring the whole map into view first: Playwright's own scrolling of an element
+    # inside a partly hidden iframe can land the click beside the marker.
+    page.locator(FOLIUM_IFRAME).scroll_into_view_if_needed()
     return frame
 
 
@@ -76,8 +99,7 @@ def test_clicking_a_site_lists_its_dated_graded_sourced_events(page, app_url):
 def test_a_filter_change_updates_markers_and_keeps_the_view(page, app_url):
     frame = _open(page, app_url)
     _wait_markers(frame, 5)
-    frame.evaluate("window.map.setView([33.6, 36.3], 9, {animate: false})")
-    before = frame.evaluate("[window.map.getZoom(), window.map.getCenter().lat]")
+    before = _set_view(frame, 33.6, 36.3, 9)
     page.get_by_role("checkbox", name="DPRK Embassy").uncheck(force=True)
     _wait_markers(frame, 4)
     wait_for_app(page)
@@ -111,9 +133,10 @@ def test_script_in_data_shows_as_text_and_never_runs(page, start_app, hostile_da
     page.locator('section[data-site-id="S1"]').wait_for(timeout=20_000)
     wait_for_app(page)
     assert SHORT_PAYLOAD in frame.inner_text(".leaflet-marker-pane")
-    assert "<script>window.__pwned=1</script>" in page.locator(
-        'section[data-site-id="S1"]'
-    ).inner_text()
+    assert (
+        "<script>window.__pwned=1</script>"
+        in page.locator('section[data-site-id="S1"]').inner_text()
+    )
     assert frame.evaluate("window.__pwned === undefined")
     assert page.evaluate("window.__pwned === undefined")
     _assert_clean(page)
@@ -122,11 +145,40 @@ def test_script_in_data_shows_as_text_and_never_runs(page, start_app, hostile_da
 def test_a_broken_layer_is_named_and_the_rest_of_the_map_renders(page, start_app, tmp_path):
     root = tmp_path / "geodata"
     shutil.copytree(REPO_ROOT / "geodata", root)
-    (root / "sites" / "masyaf.geojson").write_text('{"type": "FeatureCollection", "feat',
-                                                   encoding="utf-8")
+    (root / "sites" / "masyaf.geojson").write_text(
+        '{"type": "FeatureCollection", "feat', encoding="utf-8"
+    )
     frame = _open(page, start_app("app.py", env={"ATLAS_DATA_DIR": str(root)}))
     _wait_markers(frame, 4)
     assert "S2" not in _markers(frame)
     warning = page.get_by_text("geodata/sites/masyaf.geojson", exact=False).first
     assert "not valid JSON" in warning.inner_text()
     assert app_exceptions(page) == [] and page.external_requests == []
+
+
+def _shown_year(page) -> int:
+    return int(re.search(r"(\d{4})", page.locator("[aria-live=polite]").first.inner_text())[1])
+
+
+def test_playback_advances_the_year_and_keeps_the_view(page, app_url):
+    frame = _open(page, app_url)
+    _wait_markers(frame, 5)
+    _set_view(frame, 34.5, 38.0, 8)
+    page.get_by_role("button", name="Play years").click()
+    page.get_by_role("button", name="Pause").wait_for(timeout=10_000)
+    deadline = time.monotonic() + 20
+    while _shown_year(page) < 1968 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert 1968 <= _shown_year(page) < 1997
+    _wait_markers(frame, 1)  # before 1997 only the embassy has an event (relations, 1966)
+    assert _markers(frame) == ["S5"]
+    page.get_by_role("button", name="Pause").click()
+    wait_for_app(page)
+    paused_at = _shown_year(page)
+    time.sleep(2.5)
+    assert _shown_year(page) == paused_at
+    page.get_by_role("button", name="Year on").click()
+    wait_for_app(page)
+    assert _shown_year(page) == paused_at + 1
+    assert frame.evaluate("window.map.getZoom()") == 8
+    _assert_clean(page)
