@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from layers import html as atlas_html
-from layers import mapview, playback, selection, timeline, viewstate
+from layers import mapview, playback, selection, summary, timeline, viewstate
 from layers.basemap import basemap_choices
 from layers.cached import current_atlas
 from layers.filters import FIRST_YEAR, filter_events, last_year, sites_shown
@@ -145,6 +145,7 @@ def map_page() -> None:
             height=600,
             use_container_width=True,
         )
+        st.caption(summary.view_summary(atlas, filters, events, sites))
     with detail_column:
         selection.follow_map_click(
             mapview.site_from_tooltip(atlas, (clicked or {}).get("last_object_clicked_tooltip"))

@@ -59,6 +59,8 @@ def test_default_view_shows_all_five_sites_and_every_event():
     assert len(_table_rows(at)) == 45
     assert "5 site(s) on the map, 45 event(s) shown" in " ".join(m.value for m in at.markdown)
     assert not at.warning and not at.error
+    [text] = [c.value for c in at.caption if c.value.startswith("Showing 45 events")]
+    assert "Al Kibar suspected reactor site: 11 events; marker shows official finding" in text
 
 
 def test_grade_filter_leaves_only_sites_with_such_events():

@@ -1,0 +1,40 @@
+"""A plain-text summary of the current view, for screen readers and for anyone reading
+the page without the map: what is shown, how many events, of which grades and links."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from layers.filters import Filters, last_year
+from layers.mapview import events_by_site, site_style
+from layers.model import Atlas, DatedEvent, Site
+from layers.style import GRADE_STYLES, LINK_LABELS
+
+
+def _count(counter: Counter, labels: dict) -> str:
+    return ", ".join(f"{counter[key]} {labels[key]}" for key in labels if counter[key])
+
+
+def view_summary(
+    atlas: Atlas, filters: Filters, events: list[DatedEvent], sites: list[Site]
+) -> str:
+    """Sentences describing the view: counts, years, grades, link types, and each site."""
+    if not events:
+        return "No event matches the current filters, so the map shows no site."
+    years = f"{filters.first_year} to {filters.last_year or last_year()}"
+    located = sum(1 for site in atlas.sites.values() if site.located)
+    grades = Counter(e.event.grade for e in events)
+    links = Counter(link for e in events for link in e.event.link_types)
+    grade_labels = {grade: style.short for grade, style in GRADE_STYLES.items()}
+    syria_wide = sum(1 for e in events if e.syria_wide)
+    parts = [
+        f"Showing {len(events)} events from {years}: {len(sites)} of {located} mapped sites"
+        + (f", and {syria_wide} Syria-wide events." if syria_wide else "."),
+        f"Evidence: {_count(grades, grade_labels)}.",
+        f"North Korean link: {_count(links, LINK_LABELS)}.",
+    ]
+    grouped = events_by_site(events)
+    for site in sites:
+        shown = grouped.get(site.id, [])
+        parts.append(f"{site.name}: {len(shown)} events; marker shows {site_style(shown).short}.")
+    return " ".join(parts)
