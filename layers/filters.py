@@ -29,13 +29,19 @@ class Filters:
     last_year: int | None = None  # None: up to today
     link_types: frozenset[LinkType] = frozenset(LinkType)
     grades: frozenset[Grade] = frozenset(Grade)
+    site_ids: frozenset[str] | None = None  # None: every site; else events at one of these
+    entity_ids: frozenset[str] | None = None  # None: all; else events naming one of these
+    # A day within first_year / last_year, for exports asked for by date (`--from 2017-03`).
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
 
     def date_span(self) -> tuple[dt.date, dt.date]:
-        return dt.date(self.first_year, 1, 1), dt.date(self.last_year or last_year(), 12, 31)
+        first = self.first_day or dt.date(self.first_year, 1, 1)
+        return first, self.last_day or dt.date(self.last_year or last_year(), 12, 31)
 
 
 def event_matches(atlas: Atlas, dated: DatedEvent, filters: Filters) -> bool:
-    """True when the event passes the date, link-type, grade and layer filters."""
+    """True when the event passes the date, link-type, grade, site and layer filters."""
     event = dated.event
     first, last = filters.date_span()
     if not dated.when.overlaps(first, last):
@@ -43,6 +49,10 @@ def event_matches(atlas: Atlas, dated: DatedEvent, filters: Filters) -> bool:
     if event.grade not in filters.grades:
         return False
     if not any(link in filters.link_types for link in event.link_types):
+        return False
+    if filters.site_ids is not None and filters.site_ids.isdisjoint(event.site_ids):
+        return False
+    if filters.entity_ids is not None and filters.entity_ids.isdisjoint(event.entity_ids):
         return False
     if dated.syria_wide:
         return filters.syria_wide
@@ -57,12 +67,14 @@ def filter_events(atlas: Atlas, filters: Filters) -> list[DatedEvent]:
 
 
 def sites_shown(atlas: Atlas, filters: Filters, events: list[DatedEvent]) -> list[Site]:
-    """Located sites in the chosen layers that have at least one shown event."""
+    """Located sites in the chosen layers (and sites) that have at least one shown event."""
     with_events = {site_id for dated in events for site_id in dated.event.site_ids}
     return [
         site
         for layer in atlas.layers
         if layer.info.mapped and (filters.layer_ids is None or layer.id in filters.layer_ids)
         for site in layer.sites
-        if site.located and site.id in with_events
+        if site.located
+        and site.id in with_events
+        and (filters.site_ids is None or site.id in filters.site_ids)
     ]

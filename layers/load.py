@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from layers.dates import parse_event_date
 from layers.model import Atlas, DatedEvent, Site, SiteLayer
 from layers.problems import Problem, problems_from_validation
-from layers.schema import DatasetInfo, Event, LayerInfo, SiteFeature, Source
-from layers.validate import cross_reference
+from layers.schema import DatasetInfo, Entity, Event, LayerInfo, SiteFeature, Source
+from layers.validate import check_entities, cross_reference
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / "geodata"
@@ -169,6 +169,18 @@ def _peek_id(raw: Any) -> str | None:
 
 
 def _records(path: Path, key: str, model: type, label: str) -> tuple[list, list[Problem]]:
+    records, problems = indexed_records(path, key, model, label)
+    return [record for _, record in records], problems
+
+
+def indexed_records(
+    path: Path, key: str, model: type, label: str
+) -> tuple[list[tuple[int, Any]], list[Problem]]:
+    """Validate each record of `{key: [...]}`; keep the valid ones with their index in the file.
+
+    The index lets later checks name the record's true position even after invalid
+    records before it were skipped.
+    """
     document, problems = read_json(path, name=label)
     if document is None:
         return [], problems
@@ -177,7 +189,7 @@ def _records(path: Path, key: str, model: type, label: str) -> tuple[list, list[
     records = []
     for index, raw in enumerate(document[key]):
         try:
-            records.append(model.model_validate(raw))
+            records.append((index, model.model_validate(raw)))
         except ValidationError as exc:
             problems.extend(
                 problems_from_validation(
@@ -188,7 +200,10 @@ def _records(path: Path, key: str, model: type, label: str) -> tuple[list, list[
 
 
 def load_atlas(root: Path | None = None) -> Atlas:
-    """Load dataset.json, sites/*.geojson, events.json and sources.json from `root`."""
+    """Load dataset.json, sites/*.geojson, events.json, sources.json and entities.json.
+
+    entities.json is optional: a data folder without it has no entities, and no problem.
+    """
     root = root or data_dir()
     problems: list[Problem] = []
     info_doc, found = read_json(
@@ -210,13 +225,19 @@ def load_atlas(root: Path | None = None) -> Atlas:
     problems.extend(found)
     events, found = _records(events_path, "events", Event, display_name(events_path, root))
     problems.extend(found)
+    entities, found = _entities(root, {s.id: s for s in sources})
+    problems.extend(found)
 
     dated = sorted(
         (DatedEvent(event=e, when=parse_event_date(e.date)) for e in events),
         key=lambda d: (d.when.sort_key, d.id),
     )
     atlas = Atlas(
-        info=info, layers=tuple(layers), events=tuple(dated), sources={s.id: s for s in sources}
+        info=info,
+        layers=tuple(layers),
+        events=tuple(dated),
+        sources={s.id: s for s in sources},
+        entities=entities,
     )
     checked, found = cross_reference(atlas, events_file=display_name(events_path, root))
     return Atlas(
@@ -225,7 +246,18 @@ def load_atlas(root: Path | None = None) -> Atlas:
         events=checked.events,
         sources=checked.sources,
         problems=tuple(problems + found),
+        entities=checked.entities,
     )
+
+
+def _entities(root: Path, sources: dict[str, Source]) -> tuple[dict[str, Entity], list[Problem]]:
+    path = root / "entities.json"
+    if not path.exists():
+        return {}, []
+    label = display_name(path, root)
+    records, problems = indexed_records(path, "entities", Entity, label)
+    kept, found = check_entities(records, sources, entities_file=label)
+    return kept, problems + found
 
 
 def _dataset_info(document: Any, root: Path, problems: list[Problem]) -> DatasetInfo:

@@ -1,4 +1,4 @@
-"""The atlas in memory: validated sites, events and sources, joined by id."""
+"""The atlas in memory: validated sites, events, sources and entities, joined by id."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from functools import cached_property
 
 from layers.dates import EventDate
 from layers.problems import Problem
-from layers.schema import DatasetInfo, Event, LayerInfo, SiteProperties, Source
+from layers.schema import DatasetInfo, Entity, Event, LayerInfo, SiteProperties, Source
 
 SYRIA_WIDE = "Syria-wide"
 
@@ -77,6 +77,7 @@ class Atlas:
     events: tuple[DatedEvent, ...]  # in date order
     sources: dict[str, Source]
     problems: tuple[Problem, ...] = field(default=())
+    entities: dict[str, Entity] = field(default_factory=dict)
 
     @cached_property
     def sites(self) -> dict[str, Site]:
@@ -96,3 +97,12 @@ class Atlas:
 
     def events_at(self, site_id: str) -> list[DatedEvent]:
         return [e for e in self.events if site_id in e.event.site_ids]
+
+
+def events_of_entity(atlas: Atlas, entity_id: str) -> list[DatedEvent]:
+    """Every event naming the entity, in date order, across sites and Syria-wide.
+
+    The atlas keeps its events in date order, so an entity's page can list them as a
+    chronology without sorting again.
+    """
+    return [e for e in atlas.events if entity_id in e.event.entity_ids]

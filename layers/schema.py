@@ -1,7 +1,7 @@
 """The record types of the atlas, as pydantic models: one schema per record type.
 
-Sites (GeoJSON features), events and sources are separate records joined by id, in the
-manner of Forensic Architecture's timemap. The models are the single definition of what
+Sites (GeoJSON features), events, sources and entities are separate records joined by id, in
+the manner of Forensic Architecture's timemap. The models are the single definition of what
 a valid record is; `geodata/SCHEMA.md` explains them to people who add records, and
 `python -m layers schema` prints them as JSON Schema.
 """
@@ -33,6 +33,7 @@ SiteId = Annotated[str, StringConstraints(pattern=r"^S\d+[a-z]?$")]
 EventId = Annotated[str, StringConstraints(pattern=r"^E\d+[a-z]?$")]
 SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 LayerId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
+EntityId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
 
 
 def _edtf(value: str) -> str:
@@ -149,6 +150,9 @@ class Event(_Record):
 
     id: EventId
     site_ids: list[SiteId] = Field(default_factory=list)
+    entity_ids: list[EntityId] = Field(
+        default_factory=list, description="Entities the event names (entities.json)"
+    )
     date: EdtfDate
     date_note: Text | None = None
     title: ShortText
@@ -159,6 +163,13 @@ class Event(_Record):
     source_ids: list[SourceId] = Field(min_length=1)
     caveat: Text | None = None
     last_reviewed: dt.date
+
+    @field_validator("entity_ids")
+    @classmethod
+    def _entities_once(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("entity ids repeat")
+        return value
 
     @field_validator("link_types")
     @classmethod
@@ -190,12 +201,66 @@ class Source(_Record):
         return self
 
 
+class EntityKind(StrEnum):
+    """What an entity is."""
+
+    ORGANISATION = "organisation"
+    PERSON = "person"
+    VESSEL = "vessel"
+
+
+def _has_script(value: str | None, first: int, last: int, script: str) -> str | None:
+    if value is not None and not any(first <= ord(c) <= last for c in value):
+        raise ValueError(f"expected {script} script")
+    return value
+
+
+class Entity(_Record):
+    """An organisation, person or vessel that sourced events name.
+
+    Entities let an analyst follow one actor (KOMID, Cheng Tong, a ship) across sites and
+    years. The description is attributive: what an entity did is told by the graded events.
+    """
+
+    id: EntityId
+    kind: EntityKind
+    name: ShortText
+    alt_names: list[ShortText] = Field(default_factory=list)
+    name_ar: ShortText | None = Field(None, description="Arabic name, only when checked")
+    name_ko: ShortText | None = Field(None, description="Korean name, only when checked")
+    names_note: Text | None = Field(None, description="Where the Arabic or Korean name was checked")
+    country: ShortText | None = Field(None, description="Only where a source states it")
+    description: Text
+    source_ids: list[SourceId] = Field(min_length=1)
+    last_reviewed: dt.date
+
+    @field_validator("name_ar")
+    @classmethod
+    def _arabic(cls, value: str | None) -> str | None:
+        return _has_script(value, 0x0600, 0x06FF, "Arabic")
+
+    @field_validator("name_ko")
+    @classmethod
+    def _korean(cls, value: str | None) -> str | None:
+        return _has_script(value, 0xAC00, 0xD7A3, "Korean (Hangul)")
+
+    @model_validator(mode="after")
+    def _names_say_where_from(self) -> Entity:
+        if (self.name_ar or self.name_ko) and not self.names_note:
+            raise ValueError("an Arabic or Korean name needs names_note (where it was checked)")
+        return self
+
+
 class EventsFile(_Record):
     events: list[Event]
 
 
 class SourcesFile(_Record):
     sources: list[Source]
+
+
+class EntitiesFile(_Record):
+    entities: list[Entity]
 
 
 class DatasetInfo(_Record):

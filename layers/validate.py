@@ -1,7 +1,7 @@
 """Checks across records: unique ids and references that resolve.
 
-A single record can be valid on its own and still point at a site or source that does
-not exist; these checks catch that, and keep every claim the app shows sourced.
+A single record can be valid on its own and still point at a site, source or entity that
+does not exist; these checks catch that, and keep every claim the app shows sourced.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from layers.model import Atlas, DatedEvent
 from layers.problems import Problem
+from layers.schema import Entity, Source
 
 
 def cross_reference(atlas: Atlas, *, events_file: str) -> tuple[Atlas, list[Problem]]:
@@ -40,6 +41,17 @@ def cross_reference(atlas: Atlas, *, events_file: str) -> tuple[Atlas, list[Prob
                         record_id=event.id,
                         field="site_ids",
                         severity="warning",
+                    )
+                )
+        for entity_id in event.entity_ids:
+            if entity_id not in atlas.entities:
+                problems.append(
+                    Problem(
+                        events_file,
+                        f"entity {entity_id!r} is not in entities.json",
+                        index=index,
+                        record_id=event.id,
+                        field="entity_ids",
                     )
                 )
         if len(missing_sources) == len(event.source_ids):
@@ -81,3 +93,50 @@ def _duplicates(atlas: Atlas, events_file: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_entities(
+    entities: list[tuple[int, Entity]], sources: dict[str, Source], *, entities_file: str
+) -> tuple[dict[str, Entity], list[Problem]]:
+    """Keep entities (given with their index in the file) with a unique id and a source.
+
+    Like an event, an entity with no resolvable source is not shown: its description
+    would be an unsourced statement.
+    """
+    problems: list[Problem] = []
+    for entity_id, count in Counter(e.id for _, e in entities).items():
+        if count > 1:
+            problems.append(
+                Problem(
+                    entities_file,
+                    f"entity id appears {count} times (the first is kept)",
+                    record_id=entity_id,
+                    field="id",
+                )
+            )
+    kept: dict[str, Entity] = {}
+    for index, entity in entities:
+        missing = [s for s in entity.source_ids if s not in sources]
+        for source_id in missing:
+            problems.append(
+                Problem(
+                    entities_file,
+                    f"source {source_id!r} is not in sources.json",
+                    index=index,
+                    record_id=entity.id,
+                    field="source_ids",
+                )
+            )
+        if len(missing) == len(entity.source_ids):
+            problems.append(
+                Problem(
+                    entities_file,
+                    "no source resolves, so the entity is not shown",
+                    index=index,
+                    record_id=entity.id,
+                    field="source_ids",
+                )
+            )
+            continue
+        kept.setdefault(entity.id, entity)
+    return kept, problems

@@ -483,3 +483,248 @@ def test_urls_are_whole_and_https(sources: dict[str, Source]) -> None:
         text = str(source.url)
         assert text.startswith("https://"), source.id
         assert "…" not in text and "..." not in text, source.id
+
+
+# ---------------------------------------------------------------- entities (issue 4, part 3)
+
+# id -> (kind, country): the actors of the DPRK–Syria story that the sourced events name.
+EXPECTED_ENTITIES = {
+    "ssrc": ("organisation", "Syria"),
+    "komid": ("organisation", "North Korea"),
+    "cheng-tong-trading": ("organisation", "China"),
+    "tangun-trading": ("organisation", "North Korea"),
+    "aecs": ("organisation", "Syria"),
+    "chon-chibu": ("person", "North Korea"),
+    "ibrahim-othman": ("person", "Syria"),
+    "xin-yan-tai": ("vessel", None),
+    "electric-parts": ("organisation", "Syria"),
+    "ali-reza-asgari": ("person", "Iran"),
+    "mun-jong-nam": ("person", "North Korea"),
+}
+
+# id -> (Arabic, Korean): only names checked against a source (see each names_note).
+CHECKED_NAMES = {
+    "ssrc": ("مركز الدراسات والبحوث العلمية", None),
+    "komid": (None, "조선광업개발무역"),
+    "tangun-trading": (None, "조선단군무역회사"),
+    "aecs": ("هيئة الطاقة الذرية السورية", None),
+    "chon-chibu": (None, "전지부"),
+    "ibrahim-othman": ("إبراهيم عثمان", None),
+    "mun-jong-nam": (None, "문정남"),
+}
+
+# entity -> the events that name it.
+ENTITY_EVENTS = {
+    "ssrc": {"E13", "E14", "E15", "E16", "E17", "E21", "E22", "E26", "E34", "E37a", "E42", "E43"},
+    "komid": {"E37b"},
+    "cheng-tong-trading": {"E36a", "E36b"},
+    "tangun-trading": {"E13"},
+    "aecs": {"E03"},
+    "chon-chibu": {"E03"},
+    "ibrahim-othman": {"E03"},
+    "xin-yan-tai": {"E33"},
+    "electric-parts": {"E33"},
+    "ali-reza-asgari": {"E04"},
+    "mun-jong-nam": {"E29"},
+}
+
+
+@pytest.fixture(scope="module")
+def entities() -> dict:
+    from layers.schema import EntitiesFile
+
+    data = EntitiesFile.model_validate(_load("entities.json"))
+    ids = [e.id for e in data.entities]
+    assert len(ids) == len(set(ids)), "entity ids repeat"
+    return {e.id: e for e in data.entities}
+
+
+def _name_forms(entity) -> list[str]:
+    """The name and each alt name, whole and without a parenthesised gloss."""
+    names = [entity.name, *entity.alt_names]
+    return [form for name in names for form in {name, name.split(" (")[0].strip()}]
+
+
+def test_entities_are_the_expected_ones(entities: dict) -> None:
+    assert {i: (e.kind.value, e.country) for i, e in entities.items()} == EXPECTED_ENTITIES
+
+
+def test_every_entity_is_named_by_the_expected_events(
+    entities: dict, events: dict[str, Event]
+) -> None:
+    named: dict[str, set[str]] = {}
+    for event in events.values():
+        for entity_id in event.entity_ids:
+            assert entity_id in entities, f"{event.id} names unknown entity {entity_id}"
+            named.setdefault(entity_id, set()).add(event.id)
+    assert named == ENTITY_EVENTS
+    assert all(named.get(entity_id) for entity_id in entities), "an entity no event names"
+
+
+def test_an_event_names_each_of_its_entities_in_its_title_or_summary(
+    entities: dict, events: dict[str, Event]
+) -> None:
+    for event in events.values():
+        text = f"{event.title} {event.summary}"
+        for entity_id in event.entity_ids:
+            forms = _name_forms(entities[entity_id])
+            assert any(form in text for form in forms), f"{event.id} does not name {entity_id}"
+
+
+def test_entity_sources_exist_and_are_cited_by_its_events(
+    entities: dict, events: dict[str, Event], sources: dict[str, Source]
+) -> None:
+    for entity_id, entity in entities.items():
+        cited = {s for e in events.values() if entity_id in e.entity_ids for s in e.source_ids}
+        for source_id in entity.source_ids:
+            assert source_id in sources, f"{entity_id}: unknown source {source_id}"
+            assert source_id in cited, f"{entity_id}: {source_id} is cited by none of its events"
+
+
+def test_only_checked_arabic_and_korean_names(entities: dict) -> None:
+    found = {i: (e.name_ar, e.name_ko) for i, e in entities.items() if e.name_ar or e.name_ko}
+    assert found == CHECKED_NAMES
+    for entity_id in CHECKED_NAMES:
+        assert entities[entity_id].names_note, entity_id
+
+
+def test_komid_link_is_alleged(entities: dict, events: dict[str, Event]) -> None:
+    komid = entities["komid"]
+    assert "KOMID" in komid.alt_names and "Korea Mining Development" in komid.name
+    assert "not a Panel finding" in komid.description
+    for event in events.values():
+        if "komid" in event.entity_ids:
+            assert event.grade is Grade.ALLEGED, event.id
+    assert "komid" not in events["E37a"].entity_ids  # the official-gov half names no KOMID
+
+
+def test_cheng_tong_dprk_link_is_disputed_by_china(
+    entities: dict, events: dict[str, Event]
+) -> None:
+    assert "China disputes" in entities["cheng-tong-trading"].description
+    assert "China disputes" in (events["E36b"].caveat or "")
+    assert "China disputes" in (events["E36a"].caveat or "")
+
+
+def test_entity_descriptions_are_attributive_and_reviewed(entities: dict) -> None:
+    for entity in entities.values():
+        assert ATTRIBUTIVE.search(entity.description), entity.id
+        assert entity.last_reviewed.isoformat() == REVIEWED, entity.id
+
+
+# ---------------------------------------------------------------- claims check (issue 4, part 7)
+
+ARTICLE = GEODATA.parent.parent / "shared" / "research" / "source-article.txt"
+
+EXPECTED_CLAIM_STATUS = {
+    "C01": "established",  # relations in the 1960s (July 1966)
+    "C02": "unverified",  # military advisers and air defence: not in the brief
+    "C03": "unverified",  # helped achieve nuclear capability
+    "C04": "established",  # reactor near Deir ez-Zor destroyed by Israel in 2007
+    "C05": "unverified",  # North Korean expertise, modelled on Yongbyon: US assessment
+    "C06": "unverified",  # North Korean scientists killed: (c) 9
+    "C07": "partly right",  # Cheng Tong as a front company
+    "C08": "unverified",  # artillery, precursors, missile technology
+    "C09": "partly right",  # 40 shipments: (c) 1
+    "C10": "unverified",  # masked as civilian projects
+    "C11": "unverified",  # advisers in counter-insurgency
+    "C12": "partly right",  # Chalma units: (c) 10
+    "C13": "unverified",  # Pyongyang's "misinformation"
+    "C14": "unverified",  # testing ground for cyber, drones, missiles
+    "C15": "established",  # 2013 CWC accession
+    "C16": "partly right",  # continued use, facilitated by North Korea
+    "C17": "unverified",  # SSRC CW production at Masyaf, Dummar and Barzeh: (c) 4, 5
+    "C18": "unverified",  # technicians at Barzeh: (c) 3
+    "C19": "established",  # Khan Sheikhoun: (c) 15
+    "C20": "unverified",  # Askari and KOMID: (c) 7
+    "C21": "unverified",  # third-party intermediaries
+    "C22": "established",  # fall of Assad, December 2024
+    "C23": "established",  # embassy evacuated
+    "C24": "unverified",  # relations cut off: no severance found
+    "C25": "unverified",  # classified records left behind
+    "C26": "established",  # South Korea's overtures (relations, April 2025)
+    "C27": "unverified",  # chemical agents proliferated
+}
+
+
+@pytest.fixture(scope="module")
+def claims_file():
+    from layers.claims import ClaimsFile
+
+    data = ClaimsFile.model_validate(_load("claims.json"))
+    ids = [c.id for c in data.claims]
+    assert len(ids) == len(set(ids)), "claim ids repeat"
+    return data
+
+
+@pytest.fixture(scope="module")
+def article() -> str:
+    import os
+
+    if not ARTICLE.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{ARTICLE} is missing; CI must have shared/ beside the repository")
+        pytest.skip(f"{ARTICLE} is not here (shared/ is not beside the repository)")
+    return ARTICLE.read_text(encoding="utf-8")
+
+
+def test_every_quote_is_verbatim_from_the_article_in_its_order(claims_file, article: str) -> None:
+    positions = []
+    for claim in claims_file.claims:
+        assert claim.quote in article, f"{claim.id} is not a verbatim quote"
+        positions.append(article.index(claim.quote))
+    assert positions == sorted(positions), "claims are not in the article's order"
+
+
+def test_claim_statuses(claims_file) -> None:
+    assert {c.id: c.status.value for c in claims_file.claims} == EXPECTED_CLAIM_STATUS
+
+
+def test_every_item_of_section_c_is_covered(claims_file) -> None:
+    cited = {item for c in claims_file.claims for item in c.brief_items}
+    skipped = {n.item for n in claims_file.not_in_article}
+    assert cited | skipped == set(range(1, 17))
+    assert cited.isdisjoint(skipped)
+    assert skipped == {6, 8, 11, 12, 13, 16}
+
+
+def test_claim_references_exist(
+    claims_file, events: dict[str, Event], sources: dict[str, Source]
+) -> None:
+    for claim in claims_file.claims:
+        for event_id in claim.event_ids:
+            assert event_id in events, f"{claim.id}: unknown event {event_id}"
+            assert event_id in claim.evidence, f"{claim.id}: {event_id} is not explained"
+        for source_id in claim.source_ids:
+            assert source_id in sources, f"{claim.id}: unknown source {source_id}"
+        assert claim.last_reviewed.isoformat() == REVIEWED, claim.id
+
+
+def test_claims_the_brief_does_not_address_say_so(claims_file) -> None:
+    for claim in claims_file.claims:
+        silent = not (claim.brief_items or claim.errata or claim.event_ids)
+        says_so = claim.evidence.startswith("The research brief does not address this.")
+        if silent:
+            assert says_so and claim.status.value == "unverified", claim.id
+        if says_so:
+            assert claim.status.value == "unverified", claim.id
+
+
+def test_an_established_claim_rests_on_more_than_allegations(
+    claims_file, events: dict[str, Event]
+) -> None:
+    firm = {Grade.CONFIRMED_OFFICIAL, Grade.OFFICIAL_GOV, Grade.REPORTED}
+    for claim in claims_file.claims:
+        if claim.status.value == "established":
+            assert any(events[e].grade in firm for e in claim.event_ids), claim.id
+
+
+def test_specific_verdicts_of_section_c(claims_file) -> None:
+    by_id = {c.id: c for c in claims_file.claims}
+    assert 1 in by_id["C09"].brief_items and "Partly wrong" in by_id["C09"].evidence
+    assert "not a Panel finding" in by_id["C18"].evidence and by_id["C18"].brief_items == [2, 3]
+    assert by_id["C06"].event_ids == ["E06"] and 9 in by_id["C06"].brief_items
+    assert "militia units" in by_id["C12"].evidence
+    assert by_id["C19"].event_ids == ["E40"] and "No North Korean link" in by_id["C19"].evidence
+    assert "no formal severance" in by_id["C24"].evidence and by_id["C24"].event_ids == ["E32"]
+    assert {"E04", "E37b"} <= set(by_id["C20"].event_ids)
