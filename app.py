@@ -2,26 +2,53 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from layers import html as atlas_html
-from layers import mapview, playback, selection, summary, timeline, viewstate
+from layers import (
+    mapview,
+    playback,
+    presenter,
+    search,
+    selection,
+    summary,
+    timeline,
+    urlstate,
+    viewstate,
+)
 from layers.basemap import basemap_choices
-from layers.cached import current_atlas
+from layers.cached import current_atlas, current_lessons
 from layers.filters import FIRST_YEAR, filter_events, last_year, sites_shown
-from layers.model import Atlas
+from layers.lessons import Lesson
+from layers.model import Atlas, events_of_entity
 from layers.page import show_html
+from layers.presenter import ARROW_KEYS_JS, PROJECTOR_CSS
 from layers.schema import Grade, LinkType
 from layers.style import GRADE_STYLES, LINK_LABELS
 
 
-def sidebar(atlas: Atlas) -> None:
-    """The filter widgets; their values are read through viewstate on the next run."""
+def sidebar(atlas: Atlas, lessons: list[Lesson]) -> None:
+    """Search, lessons and the filter widgets; filter values are read through viewstate
+    on the next run."""
+    state = st.session_state
     with st.sidebar:
+        search_box(atlas)
+        titles = {lesson.id: lesson.title for lesson in lessons}
+        st.selectbox(
+            "Lesson",
+            [None, *titles],
+            format_func=lambda i: "No lesson" if i is None else titles[i],
+            key=presenter.LESSON_CHOICE_KEY,
+            on_change=lambda: presenter.choose_lesson(
+                state, lessons, atlas, state[presenter.LESSON_CHOICE_KEY]
+            ),
+        )
         st.header("Show")
         for layer in atlas.layers:
             title = (
@@ -51,6 +78,17 @@ def sidebar(atlas: Atlas) -> None:
         basemaps = basemap_choices()
         st.radio("Basemap", list(basemaps), format_func=basemaps.get, key=viewstate.BASEMAP_KEY)
         show_html(atlas_html.legend_html())
+        with st.popover("Cite this view", icon=":material/format_quote:"):
+            st.code(
+                urlstate.citation(
+                    urlstate.from_session(state, atlas),
+                    atlas,
+                    st.context.url or "",
+                    dt.date.today(),
+                ),
+                wrap_lines=True,
+                language=None,
+            )
 
 
 def playback_controls() -> None:
@@ -110,45 +148,139 @@ def playback_timer() -> None:
     st.fragment(timer, run_every=playback.seconds_per_year(state) if playing else None)()
 
 
-def map_page() -> None:
-    """The map, the detail panel for the chosen site, and the chronology.
+def url_notices(notices: list[str]) -> None:
+    for notice in notices:
+        show_html(f'<div role="status" class="atlas-caveat">{atlas_html.esc(notice)}</div>')
 
-    The map comes first in the script so the browser starts loading it before the
-    sidebar's widgets (measured: about 0.2 s sooner on a cold load).
+
+def search_box(atlas: Atlas) -> None:
+    """One box over sites, events, entities and sources; a result opens and flies there."""
+    query = st.text_input(
+        "Search", key="search", placeholder="Al Kibar, Jamraya, KOMID, S/2018/171…"
+    )
+    for hit in search.search(atlas, query, limit=8) if query else []:
+        st.button(
+            f"{hit.kind}: {hit.label}",
+            key=f"hit-{hit.kind}-{hit.id}",
+            help=hit.matched,
+            on_click=selection.choose_hit,
+            args=(st.session_state, hit, atlas),
+            width="stretch",
+        )
+    if query and not search.search(atlas, query, limit=1):
+        st.caption("Nothing found.")
+
+
+def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
+    """The active lesson's step with previous / next, a jump list and presenter notes."""
+    state = st.session_state
+    lesson = presenter.active_lesson(state, lessons)
+    if lesson is None:
+        return
+    index = presenter.step_index(state, lesson)
+    step = lesson.steps[index]
+    projector = bool(state.get(presenter.PROJECTOR_KEY))
+    if projector:
+        show_html(PROJECTOR_CSS)
+    with st.container(border=True):
+        show_html(
+            atlas_html.lesson_step_html(
+                atlas,
+                lesson.title,
+                index,
+                len(lesson.steps),
+                step.title,
+                step.text,
+                step.citations,
+                projector,
+            )
+        )
+        back, forward, jump, view = st.columns([1, 1, 2, 1.3], vertical_alignment="center")
+        back.button(
+            "Previous step",
+            icon=":material/arrow_back:",
+            disabled=index == 0,
+            on_click=presenter.go_to_step,
+            args=(state, lesson, index - 1, atlas),
+        )
+        forward.button(
+            "Next step",
+            icon=":material/arrow_forward:",
+            disabled=index == len(lesson.steps) - 1,
+            on_click=presenter.go_to_step,
+            args=(state, lesson, index + 1, atlas),
+        )
+        jump.selectbox(
+            "Go to step",
+            range(len(lesson.steps)),
+            index=index,
+            format_func=lambda i: f"{i + 1}. {lesson.steps[i].title}",
+            key=f"jump-{lesson.id}-{index}",
+            label_visibility="collapsed",
+            on_change=lambda: presenter.go_to_step(
+                state, lesson, state[f"jump-{lesson.id}-{index}"], atlas
+            ),
+        )
+        view.toggle(
+            "Projector view",
+            key=presenter.PROJECTOR_KEY,
+            help="Large type; hides the sidebar and the presenter notes",
+        )
+        if not projector:
+            st.info(step.presenter_notes, icon=":material/record_voice_over:")
+    components.html(ARROW_KEYS_JS, height=0)
+
+
+def map_page() -> None:
+    """The lesson (if any), the map, the detail panel, and the chronology.
+
+    The map comes first among the heavy elements so the browser starts loading it
+    before the sidebar's widgets (measured: about 0.2 s sooner on a cold load).
     """
+    state = st.session_state
     atlas = current_atlas()
+    lessons, lesson_problems = current_lessons()
+    notices = presenter.apply_url_once(state, _query_params(), atlas, lessons)
     st.title("DPRK–Syria Atlas")
     st.caption(
         "Sites in Syria with documented North Korean links. Every claim is dated, graded for "
         f"evidence and sourced. Dataset version {atlas.info.version}."
     )
-    for problem in atlas.problems:
+    url_notices(notices)
+    for problem in [*atlas.problems, *lesson_problems]:
         show = st.error if problem.severity == "error" else st.warning
         show(f"Data problem, skipped: {problem}", icon="⚠️")
 
+    lesson_panel(atlas, lessons)
     playback_controls()
-    filters = viewstate.filters_from_state(st.session_state, atlas)
+    filters = viewstate.filters_from_state(state, atlas)
     events = filter_events(atlas, filters)
     sites = sites_shown(atlas, filters, events)
+    lesson = presenter.active_lesson(state, lessons)
+    highlight = (
+        set(lesson.steps[presenter.step_index(state, lesson)].highlight_event_ids)
+        if (lesson)
+        else set()
+    )
 
     map_column, detail_column = st.columns([5, 3], gap="medium")
     with map_column:
-        st.markdown(
-            f"**{len(sites)} site(s) on the map, {len(events)} event(s) shown.** "
-            "Click a marker for its events."
-        )
-        clicked = st_folium(
-            mapview.base_map(viewstate.basemap_from_state(st.session_state)),
+        fly = state.get(presenter.FLY_KEY)
+        result = st_folium(
+            mapview.base_map(viewstate.basemap_from_state(state)),
             key="map",
-            feature_group_to_add=mapview.site_layer(atlas, sites, events),
-            returned_objects=["last_object_clicked_tooltip"],
+            feature_group_to_add=mapview.site_layer(atlas, sites, events, highlight=highlight),
+            returned_objects=["last_object_clicked_tooltip", "center", "zoom"],
+            center=fly[:2] if fly else None,
+            zoom=fly[2] if fly else None,
             height=600,
             use_container_width=True,
         )
+        presenter.remember_map_view(state, result)
         st.caption(summary.view_summary(atlas, filters, events, sites))
     with detail_column:
         selection.follow_map_click(
-            mapview.site_from_tooltip(atlas, (clicked or {}).get("last_object_clicked_tooltip"))
+            mapview.site_from_tooltip(atlas, (result or {}).get("last_object_clicked_tooltip"))
         )
         site_id = st.selectbox(
             "Site details",
@@ -157,8 +289,13 @@ def map_page() -> None:
             key=selection.SITE_KEY,
             index=None,
             placeholder="Click a marker or choose a site",
+            on_change=selection.clear_entity,
+            args=(state,),
         )
-        if site_id:
+        entity = atlas.entities.get(state.get(selection.ENTITY_KEY) or "")
+        if entity is not None:
+            show_html(atlas_html.entity_panel(atlas, entity, events_of_entity(atlas, entity.id)))
+        elif site_id:
             shown_here = [e for e in events if site_id in e.event.site_ids]
             show_html(atlas_html.site_panel(atlas, atlas.sites[site_id], shown_here))
 
@@ -166,11 +303,16 @@ def map_page() -> None:
     if events:
         show_html(timeline.timeline_svg(atlas, events, filters.first_year, filters.last_year))
         show_html(timeline.timeline_legend())
-        show_html(atlas_html.events_table_html(atlas, events))
+        show_html(atlas_html.events_table_html(atlas, events, highlight=highlight))
     else:
         st.info("No event matches the current filters.")
-    sidebar(atlas)
+    sidebar(atlas, lessons)
     playback_timer()
+    st.query_params.from_dict(presenter.current_query(state, atlas))
+
+
+def _query_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
 ICON = Path(__file__).parent / "static" / "atlas-icon.png"  # local: an emoji icon is fetched online
@@ -178,6 +320,7 @@ st.set_page_config(page_title="DPRK–Syria Atlas", page_icon=str(ICON), layout=
 st.navigation(
     [
         st.Page(map_page, title="Map", icon=":material/map:", default=True),
+        st.Page("views/claims.py", title="Claims check", icon=":material/fact_check:"),
         st.Page("views/about.py", title="About & method", icon=":material/menu_book:"),
     ]
 ).run()

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from layers.lessons import Lesson, load_lessons
 from layers.load import data_dir, load_atlas
 from layers.model import Atlas
+from layers.problems import Problem
 
 
 @st.cache_resource(show_spinner="Loading the atlas…")
@@ -18,3 +20,13 @@ def _atlas_at(root: str) -> Atlas:
 def current_atlas() -> Atlas:
     """The atlas from the configured data folder (ATLAS_DATA_DIR or geodata/)."""
     return _atlas_at(str(data_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _lessons_at(root: str) -> tuple[list[Lesson], list[Problem]]:
+    return load_lessons(Path(root), _atlas_at(root))
+
+
+def current_lessons() -> tuple[list[Lesson], list[Problem]]:
+    """The valid lessons of the configured data folder, and the problems found in others."""
+    return _lessons_at(str(data_dir()))

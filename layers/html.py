@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from layers.model import Atlas, DatedEvent, Site
-from layers.schema import Grade, LinkType, Source
+from layers.schema import Entity, Grade, LinkType, Source
 from layers.style import (
     GRADE_STYLES,
     LINK_COLOURS,
@@ -194,7 +194,7 @@ def popup_html(atlas: Atlas, site: Site, events: list[DatedEvent]) -> str:
         f'<div class="atlas-popup" style="max-width:320px;font:13px/1.35 sans-serif">'
         f"<b>{esc(site.name)}</b><br><small>{esc(precision_text(site))}</small>"
         f'<ol style="padding-left:1.1em;margin:.4em 0">{rows}</ol>'
-        f"<small>Full details in the panel beside the map.</small></div>"
+        f"<small>Full details in the chronology below the map.</small></div>"
     )
 
 
@@ -239,6 +239,7 @@ TABLE_CSS = """
   vertical-align:top;overflow-wrap:anywhere}
 .atlas-table th{background:#f4f2f8}
 .atlas-table details summary{cursor:pointer;color:#4b2991}
+.atlas-table tr.atlas-highlight td{background:#fdf0e6;border-left:4px solid #e66101}
 </style>
 """
 
@@ -259,8 +260,15 @@ def source_short(source: Source) -> str:
     return f"{esc(source.publisher)}: <cite>{title}</cite>"
 
 
-def events_table_html(atlas: Atlas, events: list[DatedEvent]) -> str:
-    """Every shown event as an accessible table; the summary opens on demand."""
+def events_table_html(
+    atlas: Atlas, events: list[DatedEvent], highlight: set[str] | frozenset[str] = frozenset()
+) -> str:
+    """Every shown event as an accessible table; the summary opens on demand; rows in
+    `highlight` (a lesson step's events) are marked."""
+
+    def marked(event_id: str) -> str:
+        return ' class="atlas-highlight"' if event_id in highlight else ""
+
     rows = []
     for dated in events:
         event = dated.event
@@ -270,7 +278,7 @@ def events_table_html(atlas: Atlas, events: list[DatedEvent]) -> str:
         )
         links = ", ".join(LINK_LABELS[link] for link in event.link_types)
         rows.append(
-            f'<tr id="event-{esc(event.id)}" data-event-id="{esc(event.id)}">'
+            f'<tr id="event-{esc(event.id)}" data-event-id="{esc(event.id)}"{marked(event.id)}>'
             f"<td>{esc(dated.when.label())}</td><td>{esc(sites)}</td>"
             f"<td><strong>{esc(event.title)}</strong>"
             f"<details><summary>Summary</summary>{esc(event.summary)}</details></td>"
@@ -283,4 +291,59 @@ def events_table_html(atlas: Atlas, events: list[DatedEvent]) -> str:
         f'{PANEL_CSS}{TABLE_CSS}<table class="atlas-table"><caption>{len(events)} events shown, '
         f"in date order</caption><colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def lesson_step_html(
+    atlas: Atlas,
+    lesson_title: str,
+    index: int,
+    count: int,
+    title: str,
+    text: str,
+    citations: list[str],
+    large: bool = False,
+) -> str:
+    """A lesson step: its place in the lesson, its text, and what each claim rests on."""
+    cited = []
+    events = {dated.id: dated for dated in atlas.events}
+    for ref in citations:
+        if ref in events:
+            dated = events[ref]
+            cited.append(
+                f"<li>{esc(dated.when.label())} {grade_badge(dated.event.grade)} "
+                f"{esc(dated.event.title)} <span class='atlas-muted'>[{esc(ref)}]"
+                f"</span></li>"
+            )
+        elif ref in atlas.sources:
+            cited.append(f"<li>{source_short(atlas.sources[ref])}</li>")
+    size = "font-size:1.35rem" if large else ""
+    paragraphs = "".join(f"<p>{esc(part)}</p>" for part in text.split("\n\n") if part.strip())
+    return (
+        f'{PANEL_CSS}<section class="atlas-panel atlas-step" aria-label="Lesson step" '
+        f'style="{size}"><div class="atlas-muted">{esc(lesson_title)} · step {index + 1} of '
+        f"{count}</div><h3>{esc(title)}</h3>{paragraphs}"
+        f'<div class="atlas-muted">Based on:</div><ul class="atlas-sources">{"".join(cited)}'
+        f"</ul></section>"
+    )
+
+
+def entity_panel(atlas: Atlas, entity: Entity, events: list[DatedEvent]) -> str:
+    """An organisation, person or vessel, and every event naming it across sites."""
+    names = ", ".join(entity.alt_names)
+    other = "".join(
+        f' <span lang="{lang}">{esc(name)}</span>'
+        for lang, name in (("ar", entity.name_ar), ("ko", entity.name_ko))
+        if name
+    )
+    items = "".join(event_item(atlas, e, show_sites=True) for e in events)
+    return (
+        f'{PANEL_CSS}<section class="atlas-panel" aria-label="Entity details" '
+        f'data-entity-id="{esc(entity.id)}"><h3>{esc(entity.name)}{other}</h3>'
+        f'<div class="atlas-muted">{esc(entity.kind.value)}'
+        f"{' · ' + esc(entity.country) if entity.country else ''}"
+        f"{' · also: ' + esc(names) if names else ''}</div>"
+        f"<p>{esc(entity.description)}</p>"
+        f"<div><strong>{len(events)} event(s) name it</strong></div>"
+        f'<ol class="atlas-events">{items}</ol></section>'
     )

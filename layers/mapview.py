@@ -66,12 +66,18 @@ def events_by_site(events: list[DatedEvent]) -> dict[str, list[DatedEvent]]:
 
 
 def site_layer(
-    atlas: Atlas, sites: list[Site], events: list[DatedEvent], *, popups: bool = False
+    atlas: Atlas,
+    sites: list[Site],
+    events: list[DatedEvent],
+    *,
+    popups: bool = False,
+    highlight: set[str] | frozenset[str] = frozenset(),
 ) -> folium.FeatureGroup:
     """Markers (shape = grade) and precision halos for the shown sites.
 
     The app shows a site's events in its own panel, so popups are off there; the
-    single-file export, which has no panel, turns them on.
+    single-file export, which has no panel, turns them on. Sites with an event in
+    `highlight` (a lesson step's events) get an orange ring.
     """
     grouped = events_by_site(events)
     records = []
@@ -90,6 +96,7 @@ def site_layer(
                 "icon_html": marker_icon_html(site, style),
                 "tooltip_html": site_tooltip(site, style),
                 "popup_html": popup_html(atlas, site, shown),
+                "highlight": any(e.id in highlight for e in shown),
             }
         )
     group = folium.FeatureGroup(name="Sites")

@@ -7,9 +7,13 @@ choice made in the box.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+from typing import Any
+
 import streamlit as st
 
 from layers.model import Atlas
+from layers.search import Hit
 
 SITE_KEY = "site"
 _LAST_CLICK_KEY = "_last_map_click"
@@ -26,3 +30,23 @@ def follow_map_click(clicked_site: str | None) -> None:
         return
     st.session_state[_LAST_CLICK_KEY] = clicked_site
     st.session_state[SITE_KEY] = clicked_site
+
+
+ENTITY_KEY = "entity"
+SEARCH_ZOOM = 10
+
+
+def clear_entity(state: MutableMapping[str, Any]) -> None:
+    state[ENTITY_KEY] = None
+
+
+def choose_hit(state: MutableMapping[str, Any], hit: Hit, atlas: Atlas) -> None:
+    """Open what a search result names and move the map to its (first) site."""
+    from layers.presenter import FLY_KEY  # presenter imports lessons; keep this module light
+
+    site = next((atlas.sites[s] for s in hit.site_ids if s in atlas.sites), None)
+    state[ENTITY_KEY] = hit.id if hit.kind == "entity" else None
+    if site is not None:
+        state[SITE_KEY] = site.id
+        if site.located:
+            state[FLY_KEY] = (site.lat, site.lon, SEARCH_ZOOM)
