@@ -182,3 +182,42 @@ def test_playback_advances_the_year_and_keeps_the_view(page, app_url):
     assert _shown_year(page) == paused_at + 1
     assert frame.evaluate("window.map.getZoom()") == 8
     _assert_clean(page)
+
+
+def test_a_lesson_steps_with_the_keyboard_and_the_projector_hides_notes(page, app_url):
+    frame = _open(page, app_url + "/?lesson=north-korea-in-syria&step=1")
+    step = page.locator('section[aria-label="Lesson step"]')
+    step.wait_for(timeout=20_000)
+    assert "step 1 of" in step.inner_text()
+    notes = page.locator('[data-testid="stAlertContentInfo"]').count()
+    assert notes >= 1
+    page.locator("h1").first.click()  # focus the page, outside any text field
+    page.keyboard.press("ArrowRight")
+    page.get_by_text("step 2 of", exact=False).wait_for(timeout=15_000)
+    wait_for_app(page)
+    assert "step=2" in page.url
+    frame.wait_for_selector(".atlas-highlight", state="attached", timeout=15_000)
+    page.get_by_text("Projector view").click()
+    wait_for_app(page)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=stSidebar]') || "
+        "getComputedStyle(document.querySelector('[data-testid=stSidebar]'))"
+        ".display === 'none'",
+        timeout=10_000,
+    )
+    assert page.locator('[data-testid="stAlertContentInfo"]').count() == notes - 1
+    page.screenshot(path=str(ARTIFACTS / "app-projector.png"))
+    _assert_clean(page)
+
+
+def test_a_shared_link_restores_filters_site_and_map_view(page, app_url):
+    link = app_url + "/?years=2007-2011&grade=alleged&site=S1&center=35.7,39.8&zoom=9"
+    frame = _open(page, link)
+    wait_for_app(page)
+    page.locator('section[data-site-id="S1"]').wait_for(timeout=20_000)
+    frame.wait_for_function("Math.abs(window.map.getZoom() - 9) < 0.01", timeout=15_000)
+    center = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert abs(center[0] - 35.7) < 0.05 and abs(center[1] - 39.8) < 0.05
+    assert _markers(frame) == ["S1"]  # alleged events 2007-2011: only Al Kibar's
+    assert "years=2007-2011" in page.url and "site=S1" in page.url
+    _assert_clean(page)
