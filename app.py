@@ -27,7 +27,7 @@ from layers.cached import current_atlas, current_lessons
 from layers.filters import FIRST_YEAR, filter_events, last_year, sites_shown
 from layers.lessons import Lesson
 from layers.model import Atlas, events_of_entity
-from layers.page import show_html
+from layers.page import caption, show_html
 from layers.presenter import ARROW_KEYS_JS, PROJECTOR_CSS
 from layers.schema import Grade, LinkType
 from layers.style import GRADE_STYLES, LINK_LABELS
@@ -168,7 +168,7 @@ def search_box(atlas: Atlas) -> None:
             width="stretch",
         )
     if query and not search.search(atlas, query, limit=1):
-        st.caption("Nothing found.")
+        caption("Nothing found.")
 
 
 def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
@@ -242,7 +242,7 @@ def map_page() -> None:
     lessons, lesson_problems = current_lessons()
     notices = presenter.apply_url_once(state, _query_params(), atlas, lessons)
     st.title("DPRK–Syria Atlas")
-    st.caption(
+    caption(
         "Sites in Syria with documented North Korean links. Every claim is dated, graded for "
         f"evidence and sourced. Dataset version {atlas.info.version}."
     )
@@ -277,7 +277,7 @@ def map_page() -> None:
             use_container_width=True,
         )
         presenter.remember_map_view(state, result)
-        st.caption(summary.view_summary(atlas, filters, events, sites))
+        caption(summary.view_summary(atlas, filters, events, sites))
     with detail_column:
         selection.follow_map_click(
             mapview.site_from_tooltip(atlas, (result or {}).get("last_object_clicked_tooltip"))

@@ -24,3 +24,10 @@ def one_block(fragment: str) -> str:
 def show_html(fragment: str) -> None:
     """Show an escaped HTML fragment built by layers.html or layers.timeline."""
     st.markdown(one_block(fragment), unsafe_allow_html=True)
+
+
+def caption(text: str) -> None:
+    """Small print that still meets WCAG AA contrast (Streamlit's caption grey does not)."""
+    from layers.html import esc
+
+    show_html(f'<p style="color:#4a4a4a;font-size:.88rem;margin:.2rem 0 .6rem">{esc(text)}</p>')

@@ -8,12 +8,12 @@ from layers import html as atlas_html
 from layers.cached import current_atlas
 from layers.load import data_dir
 from layers.method import method_text
-from layers.page import show_html
+from layers.page import caption, show_html
 
 atlas = current_atlas()
 
 st.title("About the atlas and its method")
-st.caption(
+caption(
     f"{atlas.info.title}, version {atlas.info.version}, released {atlas.info.released}. "
     f"Licence: {atlas.info.licence}."
 )

@@ -39,7 +39,7 @@ CLAIMS_CSS = """
 <style>
 .claim-status{display:inline-block;border-width:2px;border-radius:.8rem;padding:0 .35rem;
   font-size:.75rem;font-weight:600;background:#fff;white-space:nowrap;overflow-wrap:normal}
-.claim-quote{margin:0;font-style:italic}
+.claim-quote{margin:0;font-style:italic;color:#222;border-left-color:#777}
 .claim-refs{margin:0 0 0 .9rem;padding:0}
 .claim-refs li{margin-bottom:.25rem}
 </style>
@@ -100,7 +100,8 @@ def claims_table(atlas: Atlas, check: ClaimsCheck) -> str:
     rows = "".join(
         f'<tr id="claim-{esc(claim.id)}" data-claim-id="{esc(claim.id)}">'
         f"<td><strong>{esc(claim.id)} · {esc(claim.topic)}</strong>"
-        f'<blockquote class="claim-quote">“{esc(claim.quote)}”</blockquote></td>'
+        f'<blockquote class="claim-quote" style="color:#222;opacity:1">'
+        f"“{esc(claim.quote)}”</blockquote></td>"
         f"<td>{status_badge(claim.status)}</td>"
         f'<td>{esc(claim.evidence)}<div class="atlas-muted">{esc(brief_reference(claim))}'
         f"</div></td><td>{events_and_sources(atlas, claim)}</td></tr>"
