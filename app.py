@@ -18,6 +18,7 @@ from layers import (
     search,
     selection,
     summary,
+    table,
     timeline,
     urlstate,
     viewstate,
@@ -231,6 +232,22 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
     components.html(ARROW_KEYS_JS, height=0)
 
 
+def events_table(atlas: Atlas, events: list) -> None:
+    """Sortable table synced with the map: picked rows ring their sites; a map click picks
+    the site's rows."""
+    site_id = st.session_state.get(selection.SITE_KEY)
+    st.dataframe(
+        table.events_frame(atlas, events),
+        key=table.table_key(events, site_id),
+        on_select="rerun",
+        selection_mode="multi-row",
+        selection_default={"selection": {"rows": table.rows_at_site(events, site_id)}},
+        hide_index=True,
+        column_config={"Earliest day": st.column_config.DateColumn(format="YYYY-MM-DD")},
+    )
+    caption("Select rows to ring their sites on the map. Click a column to sort.")
+
+
 def map_page() -> None:
     """The lesson (if any), the map, the detail panel, and the chronology.
 
@@ -256,11 +273,9 @@ def map_page() -> None:
     filters = viewstate.filters_from_state(state, atlas)
     events = filter_events(atlas, filters)
     sites = sites_shown(atlas, filters, events)
-    lesson = presenter.active_lesson(state, lessons)
-    highlight = (
-        set(lesson.steps[presenter.step_index(state, lesson)].highlight_event_ids)
-        if (lesson)
-        else set()
+    # Highlighted: the lesson step's events, and the rows picked in the events table.
+    highlight = presenter.step_highlights(state, lessons) | table.selected_event_ids(
+        state.get(table.table_key(events, state.get(selection.SITE_KEY))), events
     )
 
     map_column, detail_column = st.columns([5, 3], gap="medium")
@@ -300,12 +315,22 @@ def map_page() -> None:
             show_html(atlas_html.site_panel(atlas, atlas.sites[site_id], shown_here))
 
     st.subheader("Chronology")
-    if events:
+    if not events:
+        st.info("No event matches the current filters.")
+    elif (
+        st.segmented_control(
+            "Show the events as",
+            ["Timeline and list", "Sortable table"],
+            default="Timeline and list",
+            key="events-view",
+        )
+        == "Sortable table"
+    ):
+        events_table(atlas, events)
+    else:
         show_html(timeline.timeline_svg(atlas, events, filters.first_year, filters.last_year))
         show_html(timeline.timeline_legend())
         show_html(atlas_html.events_table_html(atlas, events, highlight=highlight))
-    else:
-        st.info("No event matches the current filters.")
     sidebar(atlas, lessons)
     playback_timer()
     st.query_params.from_dict(presenter.current_query(state, atlas))

@@ -1,15 +1,22 @@
-"""Command line: `python -m layers validate PATH...` and `python -m layers schema`."""
+"""Command line: `python -m layers validate PATH...`, `python -m layers schema` and
+`python -m layers export --format geojson|csv|kml|html [filters] -o FILE`."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
+from layers.dates import parse_event_date
+from layers.export import FORMATS, ExportPathError, export, refuse_data_dir
+from layers.filters import Filters, filter_events
 from layers.load import load_atlas, load_site_layer, read_json
 from layers.problems import Problem, errors_only, summarise
-from layers.schema import DatasetInfo, EventsFile, SiteFeature, SourcesFile
+from layers.schema import DatasetInfo, EventsFile, Grade, LinkType, SiteFeature, SourcesFile
 
 
 def _validate_path(path: Path) -> tuple[list[Problem], str]:
@@ -61,15 +68,115 @@ def validate(paths: list[Path]) -> int:
     return 1 if failed else 0
 
 
+_DAY_TEXT = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def _bound(last: bool):
+    """An argparse type: YEAR, YEAR-MM or YEAR-MM-DD as its first (or last) day."""
+
+    def parse(text: str) -> dt.date:
+        when = None
+        if _DAY_TEXT.fullmatch(text.strip()):
+            with contextlib.suppress(ValueError):  # 2017-02-30, 2017-13
+                when = parse_event_date(text.strip())
+        if when is None:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a year or a date (examples: 2020, 2017-03, 2017-03-05)"
+            )
+        return (when.end or when.start) if last else when.start
+
+    parse.__name__ = "date"  # argparse names the type in its messages
+    return parse
+
+
+def _add_export_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    out = commands.add_parser(
+        "export",
+        help="write the filtered events as GeoJSON, CSV, KML or one offline HTML file",
+        description="Export the events that match the filters, with their provenance. "
+        "List options take one or more values and may repeat.",
+    )
+    links, grades = [v.value for v in LinkType], [v.value for v in Grade]
+    out.add_argument("--format", required=True, choices=list(FORMATS))
+    out.add_argument(
+        "--from", dest="first", type=_bound(last=False), metavar="YEAR-or-DATE",
+        help="events that may fall on or after this year, month or day",
+    )  # fmt: skip
+    out.add_argument(
+        "--to", dest="last", type=_bound(last=True), metavar="YEAR-or-DATE",
+        help="events that may fall on or before this year, month or day",
+    )  # fmt: skip
+    out.add_argument(
+        "--link-type", dest="links", nargs="+", action="extend", choices=links, metavar="TYPE",
+        help="North Korean link: " + ", ".join(links),
+    )  # fmt: skip
+    out.add_argument(
+        "--grade", dest="grades", nargs="+", action="extend", choices=grades, metavar="GRADE",
+        help="evidence grade: " + ", ".join(grades),
+    )  # fmt: skip
+    out.add_argument(
+        "--site", dest="sites", nargs="+", action="extend", metavar="SITE_ID",
+        help="events at these sites (S1, S2, ...); Syria-wide events are then left out",
+    )  # fmt: skip
+    out.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="FILE",
+        help="the file to write (never inside the data folder)",
+    )  # fmt: skip
+    return out
+
+
+def run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Check the arguments against the data (exit 2 via parser.error), then write."""
+    try:
+        refuse_data_dir(args.output)
+    except ExportPathError as exc:
+        parser.error(str(exc))
+    if args.output.is_dir() or not args.output.parent.is_dir():
+        parser.error(f"-o {args.output}: not a file in an existing folder")
+    if args.first and args.last and args.first > args.last:
+        parser.error(f"--from {args.first} is after --to {args.last}")
+    atlas = load_atlas()
+    for problem in atlas.problems:
+        print(f"{problem.severity}: {problem}", file=sys.stderr)
+    unknown = sorted(set(args.sites or ()) - set(atlas.sites))
+    if unknown:
+        parser.error(
+            f"--site: unknown site id(s) {', '.join(unknown)}; "
+            f"known: {', '.join(sorted(atlas.sites))}"
+        )
+    defaults = Filters()
+    first, last = args.first, args.last
+    filters = Filters(
+        first_year=first.year if first else defaults.first_year,
+        last_year=last.year if last else None,
+        first_day=first,
+        last_day=last,
+        link_types=frozenset(map(LinkType, args.links)) if args.links else defaults.link_types,
+        grades=frozenset(map(Grade, args.grades)) if args.grades else defaults.grades,
+        site_ids=frozenset(args.sites) if args.sites else None,
+    )
+    try:
+        export(atlas, filters, args.format, args.output)
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    count = len(filter_events(atlas, filters))
+    print(f"wrote {count} event(s) as {args.format} to {args.output}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m layers", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="check data files or folders against the schema")
     check.add_argument("paths", nargs="+", type=Path)
     commands.add_parser("schema", help="print the record schemas as JSON Schema")
+    export_parser = _add_export_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "validate":
         return validate(args.paths)
+    if args.command == "export":
+        return run_export(args, export_parser)
     schemas = {
         name: model.model_json_schema()
         for name, model in (

@@ -31,6 +31,14 @@ def step_index(state: Mapping[str, Any], lesson: Lesson) -> int:
     return min(max(int(index), 0), len(lesson.steps) - 1)
 
 
+def step_highlights(state: Mapping[str, Any], lessons: Sequence[Lesson]) -> set[str]:
+    """The events the active lesson step highlights (none without a lesson)."""
+    lesson = active_lesson(state, lessons)
+    if lesson is None:
+        return set()
+    return set(lesson.steps[step_index(state, lesson)].highlight_event_ids)
+
+
 def step_view_state(lesson: Lesson, index: int, atlas: Atlas) -> urlstate.ViewState:
     """The whole view a lesson step puts on screen."""
     step = lesson.steps[index]

@@ -59,7 +59,7 @@ def test_default_view_shows_all_five_sites_and_every_event():
     assert _sites_on_map(at) == {"S1", "S2", "S3", "S4", "S5"}
     assert len(_table_rows(at)) == 45
     assert not at.warning and not at.error
-    [text] = [c.value for c in at.caption if c.value.startswith("Showing 45 events")]
+    [text] = [m.value for m in at.markdown if "Showing 45 events" in m.value]
     assert "Al Kibar suspected reactor site: 11 events; marker shows official finding" in text
 
 
