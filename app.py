@@ -10,8 +10,8 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from layers import html as atlas_html
 from layers import (
+    export,
     mapview,
     playback,
     presenter,
@@ -23,15 +23,22 @@ from layers import (
     urlstate,
     viewstate,
 )
+from layers import html as atlas_html
 from layers.basemap import basemap_choices
 from layers.cached import current_atlas, current_lessons
-from layers.filters import FIRST_YEAR, filter_events, last_year, sites_shown
+from layers.filters import FIRST_YEAR, Filters, filter_events, last_year, sites_shown
 from layers.lessons import Lesson
 from layers.model import Atlas, events_of_entity
 from layers.page import caption, show_html
 from layers.presenter import ARROW_KEYS_JS, PROJECTOR_CSS
 from layers.schema import Grade, LinkType
 from layers.style import GRADE_STYLES, LINK_LABELS
+
+
+def _initial(key: str, parameter: str, value: object) -> dict[str, object]:
+    """A widget's default, given only while session state has no value for it (a URL or
+    a lesson step may have set one; giving both makes Streamlit warn)."""
+    return {} if key in st.session_state else {parameter: value}
 
 
 def sidebar(atlas: Atlas, lessons: list[Lesson]) -> None:
@@ -55,30 +62,38 @@ def sidebar(atlas: Atlas, lessons: list[Lesson]) -> None:
             title = (
                 layer.info.title if layer.info.mapped else f"{layer.info.title} (chronology only)"
             )
-            st.checkbox(title, value=True, key=viewstate.layer_key(layer.id))
-        st.checkbox("Syria-wide events (chronology only)", value=True, key=viewstate.SYRIA_WIDE_KEY)
+            key = viewstate.layer_key(layer.id)
+            st.checkbox(title, key=key, **_initial(key, "value", True))
+        key = viewstate.SYRIA_WIDE_KEY
+        st.checkbox("Syria-wide events (chronology only)", key=key, **_initial(key, "value", True))
+        key = viewstate.YEARS_KEY
         st.slider(
-            "Years", FIRST_YEAR, last_year(), viewstate.default_years(), key=viewstate.YEARS_KEY
+            "Years",
+            FIRST_YEAR,
+            last_year(),
+            key=key,
+            **_initial(key, "value", viewstate.default_years()),
         )
         st.pills(
             "North Korean link",
             list(LinkType),
             selection_mode="multi",
-            default=list(LinkType),
             format_func=LINK_LABELS.get,
             key=viewstate.LINKS_KEY,
+            **_initial(viewstate.LINKS_KEY, "default", list(LinkType)),
         )
         st.pills(
             "Evidence grade",
             list(Grade),
             selection_mode="multi",
-            default=list(Grade),
             format_func=lambda g: GRADE_STYLES[g].short,
             key=viewstate.GRADES_KEY,
+            **_initial(viewstate.GRADES_KEY, "default", list(Grade)),
         )
         basemaps = basemap_choices()
         st.radio("Basemap", list(basemaps), format_func=basemaps.get, key=viewstate.BASEMAP_KEY)
         show_html(atlas_html.legend_html())
+        export_buttons(atlas, viewstate.filters_from_state(state, atlas))
         with st.popover("Cite this view", icon=":material/format_quote:"):
             st.code(
                 urlstate.citation(
@@ -230,6 +245,33 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
         if not projector:
             st.info(step.presenter_notes, icon=":material/record_voice_over:")
     components.html(ARROW_KEYS_JS, height=0)
+
+
+EXPORT_LABELS = {
+    "geojson": "GeoJSON",
+    "csv": "CSV (spreadsheet)",
+    "kml": "KML (Google Earth)",
+    "html": "Offline HTML page and printable handout",
+}
+
+
+def export_buttons(atlas: Atlas, filters: Filters) -> None:
+    """Downloads of the shown events; each file is built only when its button is clicked."""
+    with st.popover("Download the shown events", icon=":material/download:"):
+        for fmt, label in EXPORT_LABELS.items():
+            suffix, mime = export.FORMATS[fmt]
+            st.download_button(
+                label,
+                data=lambda fmt=fmt: export.export_bytes(atlas, filters, fmt)[0],
+                file_name=f"dprk-syria-atlas-{atlas.info.version}{suffix}",
+                mime=mime,
+                key=f"download-{fmt}",
+                width="stretch",
+            )
+        caption(
+            "Every file carries the dataset version, the filters, the export time and "
+            "the sources of its events."
+        )
 
 
 def events_table(atlas: Atlas, events: list) -> None:

@@ -221,3 +221,18 @@ def test_a_shared_link_restores_filters_site_and_map_view(page, app_url):
     assert _markers(frame) == ["S1"]  # alleged events 2007-2011: only Al Kibar's
     assert "years=2007-2011" in page.url and "site=S1" in page.url
     _assert_clean(page)
+
+
+def test_downloading_the_shown_events_gives_a_file_with_provenance(page, app_url):
+    _open(page, app_url + "/?grade=alleged")
+    wait_for_app(page)
+    page.get_by_role("button", name="Download the shown events").click()
+    page.get_by_role("button", name="GeoJSON").wait_for()
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="GeoJSON").click()
+    document = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    grades = {feature["properties"]["grade"] for feature in document["features"]}
+    assert grades == {"alleged"}
+    provenance = document["atlas_provenance"]
+    assert provenance["dataset"] and provenance["sources"] and provenance["filters"]
+    _assert_clean(page)
