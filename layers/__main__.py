@@ -11,41 +11,64 @@ import re
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from layers.claims import ClaimsFile, load_claims
 from layers.dates import parse_event_date
 from layers.export import FORMATS, ExportPathError, export, refuse_data_dir
 from layers.filters import Filters, filter_events
+from layers.lessons import Lesson, load_lesson, load_lessons
 from layers.load import load_atlas, load_site_layer, read_json
-from layers.problems import Problem, errors_only, summarise
-from layers.schema import DatasetInfo, EventsFile, Grade, LinkType, SiteFeature, SourcesFile
+from layers.problems import Problem, errors_only, problems_from_validation, summarise
+from layers.schema import (
+    DatasetInfo,
+    EntitiesFile,
+    EventsFile,
+    Grade,
+    LinkType,
+    SiteFeature,
+    SourcesFile,
+)
+
+_RECORD_FILES = {
+    "events.json": EventsFile,
+    "sources.json": SourcesFile,
+    "dataset.json": DatasetInfo,
+    "entities.json": EntitiesFile,
+    "claims.json": ClaimsFile,
+}
 
 
 def _validate_path(path: Path) -> tuple[list[Problem], str]:
+    """Problems in a data folder (every file and every cross-reference) or in one file."""
     if path.is_dir():
         atlas = load_atlas(path)
+        lessons, lesson_problems = load_lessons(path, atlas)
+        claims = load_claims(atlas, path) if (path / "claims.json").exists() else None
         counts = (
             f"{len(atlas.sites)} sites in {len(atlas.layers)} layers, "
-            f"{len(atlas.events)} events, {len(atlas.sources)} sources"
+            f"{len(atlas.events)} events, {len(atlas.sources)} sources, "
+            f"{len(atlas.entities)} entities, {len(lessons)} lessons, "
+            f"{len(claims.claims) if claims else 0} claims"
         )
-        return list(atlas.problems), counts
-    if path.suffix in (".geojson", ".json") and path.name not in (
-        "events.json",
-        "sources.json",
-        "dataset.json",
-    ):
-        layer, problems = load_site_layer(path, name=str(path))
-        return problems, f"{len(layer.sites) if layer else 0} site(s)"
-    models = {"events.json": EventsFile, "sources.json": SourcesFile, "dataset.json": DatasetInfo}
-    document, problems = read_json(path, name=str(path))
-    if document is not None and path.name in models:
-        from pydantic import ValidationError
-
-        from layers.problems import problems_from_validation
-
-        try:
-            models[path.name].model_validate(document)
-        except ValidationError as exc:
-            problems += problems_from_validation(exc, file=str(path), index=None, record_id=None)
-    return problems, "1 file"
+        claim_problems = list(claims.problems) if claims else []
+        return [*atlas.problems, *lesson_problems, *claim_problems], counts
+    if path.suffix in (".yaml", ".yml"):
+        root = path.parent.parent  # <data folder>/lessons/<lesson>.yaml
+        lesson, problems = load_lesson(path, load_atlas(root), label=str(path))
+        return problems, f"{len(lesson.steps) if lesson else 0} lesson step(s)"
+    if path.name in _RECORD_FILES:
+        document, problems = read_json(path, name=str(path))
+        if document is not None:
+            try:
+                _RECORD_FILES[path.name].model_validate(document)
+            except ValidationError as exc:
+                problems += problems_from_validation(
+                    exc, file=str(path), index=None, record_id=None
+                )
+        return problems, "1 file"
+    layer, problems = load_site_layer(path, name=str(path))
+    return problems, f"{len(layer.sites) if layer else 0} site(s)"
 
 
 def validate(paths: list[Path]) -> int:
@@ -184,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
             ("events_file", EventsFile),
             ("sources_file", SourcesFile),
             ("dataset", DatasetInfo),
+            ("entities_file", EntitiesFile),
+            ("claims_file", ClaimsFile),
+            ("lesson", Lesson),
         )
     }
     print(json.dumps(schemas, indent=2, ensure_ascii=False))

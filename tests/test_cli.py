@@ -44,3 +44,28 @@ def test_a_single_layer_file_and_a_file_that_is_not_json(tmp_path):
     bad.write_bytes(b"\x00\x01 not json")
     result = _validate(bad)
     assert result.returncode == 1 and "bad.geojson" in result.stderr
+
+
+def test_other_record_files_and_lessons_are_checked(tmp_path):
+    entities = tmp_path / "entities.json"
+    entities.write_text(
+        json.dumps({"entities": [{"id": "x", "kind": "spaceship"}]}), encoding="utf-8"
+    )
+    result = _validate(entities)
+    assert result.returncode == 1 and "entities.json" in result.stderr
+    lesson = REPO / "geodata" / "lessons" / "north-korea-in-syria.yaml"
+    assert _validate(lesson).returncode == 0
+    broken = tmp_path / "lessons" / "broken.yaml"
+    broken.parent.mkdir()
+    broken.write_text("id: broken\ntitle: [unclosed\n", encoding="utf-8")
+    result = _validate(broken)
+    assert result.returncode == 1 and "broken.yaml" in result.stderr
+
+
+def test_a_hostile_layer_is_reported_without_running_anything(tmp_path):
+    hostile = tmp_path / "hostile.geojson"
+    feature = site_feature("S1", name="<script>alert(1)</script>", precision_m="</script>")
+    hostile.write_text(json.dumps(layer("hostile", feature)), encoding="utf-8")
+    result = _validate(hostile)
+    assert result.returncode == 1
+    assert "feature 0 (id 'S1')" in result.stderr and "precision_m" in result.stderr
