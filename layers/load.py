@@ -223,7 +223,8 @@ def load_atlas(root: Path | None = None) -> Atlas:
     sources_path, events_path = root / "sources.json", root / "events.json"
     sources, found = _records(sources_path, "sources", Source, display_name(sources_path, root))
     problems.extend(found)
-    events, found = _records(events_path, "events", Event, display_name(events_path, root))
+    indexed, found = indexed_records(events_path, "events", Event, display_name(events_path, root))
+    events = [event for _, event in indexed]
     problems.extend(found)
     entities, found = _entities(root, {s.id: s for s in sources})
     problems.extend(found)
@@ -239,7 +240,11 @@ def load_atlas(root: Path | None = None) -> Atlas:
         sources={s.id: s for s in sources},
         entities=entities,
     )
-    checked, found = cross_reference(atlas, events_file=display_name(events_path, root))
+    checked, found = cross_reference(
+        atlas,
+        events_file=display_name(events_path, root),
+        file_index={event.id: i for i, event in reversed(indexed)},
+    )
     return Atlas(
         info=checked.info,
         layers=checked.layers,

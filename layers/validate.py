@@ -14,12 +14,19 @@ from layers.problems import Problem
 from layers.schema import Entity, Source
 
 
-def cross_reference(atlas: Atlas, *, events_file: str) -> tuple[Atlas, list[Problem]]:
-    """Return the atlas with unsourced events removed, and the problems found."""
+def cross_reference(
+    atlas: Atlas, *, events_file: str, file_index: dict[str, int] | None = None
+) -> tuple[Atlas, list[Problem]]:
+    """Return the atlas with unsourced events removed, and the problems found.
+
+    `file_index` maps an event id to its position in events.json, so that problems name
+    the record where a person will look for it (the atlas keeps events in date order).
+    """
     problems = _duplicates(atlas, events_file)
     kept: list[DatedEvent] = []
-    for index, dated in enumerate(atlas.events):
+    for position, dated in enumerate(atlas.events):
         event = dated.event
+        index = (file_index or {}).get(event.id, position)
         missing_sources = [s for s in event.source_ids if s not in atlas.sources]
         for source_id in missing_sources:
             problems.append(

@@ -107,3 +107,17 @@ def test_loading_never_writes(tmp_path):
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     load_atlas(root)
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+def test_problems_name_an_event_by_its_position_in_the_file_not_by_date(tmp_path):
+    events = [event("E01", date="2020"), event("E02", date="1990", source_ids=["missing"])]
+    atlas = load_atlas(write_dataset(tmp_path, events=events))
+    [problem] = [p for p in atlas.problems if p.field == "source_ids" and "'missing'" in p.message]
+    assert (problem.index, problem.record_id) == (1, "E02")
+
+
+def test_the_file_position_counts_records_that_failed_validation(tmp_path):
+    events = [event("E01", grade="bogus"), event("E02", source_ids=["missing"])]
+    atlas = load_atlas(write_dataset(tmp_path, events=events))
+    [problem] = [p for p in atlas.problems if p.field == "source_ids" and "'missing'" in p.message]
+    assert problem.index == 1
