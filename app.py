@@ -226,16 +226,14 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
             on_click=presenter.go_to_step,
             args=(state, lesson, index + 1, atlas),
         )
+        state[presenter.JUMP_KEY] = index  # allowed: the box is drawn just below
         jump.selectbox(
             "Go to step",
             range(len(lesson.steps)),
-            index=index,
             format_func=lambda i: f"{i + 1}. {lesson.steps[i].title}",
-            key=f"jump-{lesson.id}-{index}",
+            key=presenter.JUMP_KEY,
             label_visibility="collapsed",
-            on_change=lambda: presenter.go_to_step(
-                state, lesson, state[f"jump-{lesson.id}-{index}"], atlas
-            ),
+            on_change=lambda: presenter.go_to_step(state, lesson, state[presenter.JUMP_KEY], atlas),
         )
         view.toggle(
             "Projector view",

@@ -129,6 +129,14 @@ class SiteMarkers(ScriptLayer):
                         className: "atlas-site"}})}})
       .bindTooltip(s.tooltip_html, {{direction: "top", offset: [0, -12]}});
     if (popups) {{ marker.bindPopup(s.popup_html, {{maxWidth: 340}}); }}
+    marker.on("add", function () {{  // Enter or Space on a focused marker opens it
+      this._icon.addEventListener("keydown", function (event) {{
+        if (event.key === "Enter" || event.key === " ") {{
+          event.preventDefault();
+          marker.fire("click", {{latlng: marker.getLatLng(), originalEvent: event}});
+        }}
+      }});
+    }});
     marker.addTo(group);
     if (s.highlight) {{
       L.circleMarker(at, {{radius: 17, color: "#e66101", weight: 4, fill: false,
@@ -182,7 +190,8 @@ class SiteMarkers(ScriptLayer):
 # The browser side of PointCanvasLayer, defined once per page (guarded).
 #
 # PointCanvas is one Leaflet layer that draws every point of a layer onto one <canvas>
-# (a pre-rendered dot stamped with drawImage), instead of one Leaflet object per point:
+# (from 5,000 points, a dot's pixels written into one ImageData: ~20 ms for 100,000; a
+# translucent drawImage stamp below that), instead of one Leaflet object per point:
 # 100,000 L.circleMarker objects take seconds to create and redraw, and st_folium
 # attaches a click handler to every layer on the map after each rerun. A click on the
 # map finds the nearest point in a linear scan (~1 ms at 100,000) and opens a popup
@@ -304,6 +313,7 @@ window.AtlasExtra = window.AtlasExtra || (function () {
         var renderer = L.canvas({padding: 0.5, pane: o.pane});
         this._shapes = L.geoJSON(d.shapes, {
           renderer: renderer,
+          bubblingMouseEvents: false,  // a click on a shape is not a click near a point
           style: function () {
             return {color: o.stroke, weight: 2, fillColor: o.fill, fillOpacity: 0.25};
           },
@@ -367,20 +377,67 @@ window.AtlasExtra = window.AtlasExtra || (function () {
         map.layerPointToLatLng(topLeft.add([w, h])));
       canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
       canvas.style.width = w + "px"; canvas.style.height = h + "px";
-      var ctx = canvas.getContext("2d");
+      var scale = map.options.crs.scale(zoom);
+      var shown = d._px.length >= 5000 ?
+        this._stamp(canvas, scale, origin, dpr) : this._paint(canvas, scale, origin, w, h, dpr);
+      this._view = view;
+      canvas.setAttribute("data-drawn", String(shown));
+      markDrawn(map, o.id, d._px.length);
+    },
+    _paint: function (canvas, scale, origin, w, h, dpr) {
+      // Few points: stamp an anti-aliased, translucent dot with drawImage.
+      var ctx = canvas.getContext("2d"), d = this._data;
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      var sprite = this._sprite(dpr), r = o.radius + 1, s = 2 * r;
-      var scale = map.options.crs.scale(zoom), ox = origin.x, oy = origin.y;
-      var px = d._px, py = d._py, n = px.length, shown = 0;
+      var sprite = this._sprite(dpr), r = this.options.radius + 1, s = 2 * r;
+      var px = d._px, py = d._py, n = px.length, ox = origin.x, oy = origin.y, shown = 0;
       for (var i = 0; i < n; i++) {
         var x = px[i] * scale - ox, y = py[i] * scale - oy;
         if (x < -r || y < -r || x > w + r || y > h + r) { continue; }
         ctx.drawImage(sprite, Math.round(x - r), Math.round(y - r), s, s);
         shown++;
       }
-      this._view = view;
-      canvas.setAttribute("data-drawn", String(shown));
-      markDrawn(map, o.id, n);
+      return shown;
+    },
+    _stamp: function (canvas, scale, origin, dpr) {
+      // Many points: write an opaque dot's pixels straight into one ImageData (~10x
+      // faster than 100,000 drawImage calls in a software-rendered canvas).
+      var o = this.options, d = this._data, W = canvas.width, H = canvas.height;
+      var ctx = canvas.getContext("2d"), img = ctx.createImageData(W, H);
+      var buf = new Uint32Array(img.data.buffer);
+      function abgr(hex) {
+        var v = parseInt(hex.slice(1), 16);
+        return ((255 << 24) | ((v & 255) << 16) | (v & 0xff00) | ((v >> 16) & 255)) >>> 0;
+      }
+      var fill = abgr(o.fill), stroke = abgr(o.stroke);
+      var R = Math.max(1, Math.round((o.radius + 0.5) * dpr)), inner = (R - dpr) * (R - dpr);
+      var dxs = [], dys = [], cols = [];
+      for (var dy = -R; dy <= R; dy++) {
+        for (var dx = -R; dx <= R; dx++) {
+          var dd = dx * dx + dy * dy;
+          if (dd > R * R) { continue; }
+          dxs.push(dx); dys.push(dy); cols.push(dd >= inner ? stroke : fill);
+        }
+      }
+      var k = dxs.length, offs = new Int32Array(k);
+      for (var j = 0; j < k; j++) { offs[j] = dys[j] * W + dxs[j]; }
+      var px = d._px, py = d._py, n = px.length, sx = scale * dpr;
+      var ox = origin.x * dpr, oy = origin.y * dpr, shown = 0;
+      for (var i = 0; i < n; i++) {
+        var x = Math.round(px[i] * sx - ox), y = Math.round(py[i] * sx - oy);
+        if (x < -R || y < -R || x >= W + R || y >= H + R) { continue; }
+        shown++;
+        if (x >= R && y >= R && x < W - R && y < H - R) {
+          var base = y * W + x;
+          for (j = 0; j < k; j++) { buf[base + offs[j]] = cols[j]; }
+        } else {
+          for (j = 0; j < k; j++) {
+            var qx = x + dxs[j], qy = y + dys[j];
+            if (qx >= 0 && qy >= 0 && qx < W && qy < H) { buf[qy * W + qx] = cols[j]; }
+          }
+        }
+      }
+      ctx.putImageData(img, 0, 0);
+      return shown;
     },
     _animateZoom: function (e) {
       if (!this._bounds || this.options.markers) { return; }

@@ -18,6 +18,7 @@ from layers.schema import Grade, LinkType
 
 FLY_KEY = "fly-to"  # (lat, lon, zoom) the map should move to; kept until the next move
 PROJECTOR_KEY = "projector"
+JUMP_KEY = "lesson-jump"  # one stable key: a key per step made the box report stale steps
 _URL_APPLIED_KEY = "_url-applied"
 
 

@@ -236,3 +236,14 @@ def test_downloading_the_shown_events_gives_a_file_with_provenance(page, app_url
     provenance = document["atlas_provenance"]
     assert provenance["dataset"] and provenance["sources"] and provenance["filters"]
     _assert_clean(page)
+
+
+def test_a_site_can_be_opened_from_the_keyboard(page, app_url):
+    frame = _open(page, app_url)
+    marker = frame.locator('.leaflet-marker-icon:has(.atlas-marker[data-site-id="S5"])')
+    assert marker.get_attribute("tabindex") == "0"  # reachable with Tab
+    marker.press("Enter")
+    panel = page.locator('section[data-site-id="S5"]')
+    panel.wait_for(timeout=20_000)
+    assert "1966" in panel.inner_text()  # diplomatic relations, month precision
+    _assert_clean(page)
