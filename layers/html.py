@@ -6,6 +6,7 @@ passes through `esc` here: a title like `<script>` shows as text and never runs.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from layers.model import Atlas, DatedEvent, Site
@@ -39,6 +40,11 @@ PANEL_CSS = """
 .atlas-legend li{display:flex;align-items:center;gap:.4rem;margin:.15rem 0}
 </style>
 """
+
+
+def day_label(day: dt.date) -> str:
+    """A review date as people write it: 26 November 2026."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def esc(value: object) -> str:
@@ -104,7 +110,11 @@ def event_item(atlas: Atlas, dated: DatedEvent, *, show_sites: bool = False) -> 
         where = f'<div class="atlas-muted">{esc("; ".join(names))}</div>'
     notes = "".join(
         f'<div class="atlas-muted">{esc(label)}: {esc(text)}</div>'
-        for label, text in (("Date", event.date_note), ("Grade", event.grade_note))
+        for label, text in (
+            ("Date", event.date_note),
+            ("Grade", event.grade_note),
+            ("Last reviewed", day_label(event.last_reviewed)),
+        )
         if text
     )
     caveat = f'<div class="atlas-caveat">{esc(event.caveat)}</div>' if event.caveat else ""
@@ -151,7 +161,8 @@ def site_panel(atlas: Atlas, site: Site, events: list[DatedEvent]) -> str:
         f'<div class="atlas-muted">Also: {esc(names) or "—"}</div>'
         f"<p>{esc(p.description)}</p>{caveat}"
         f'<div class="atlas-muted">Coordinate: {esc(coordinate)}, '
-        f"{esc(precision_text(site))} Source: {esc(p.coordinate_source)}</div>"
+        f"{esc(precision_text(site))} Source: {esc(p.coordinate_source)} Last reviewed "
+        f"{esc(day_label(p.last_reviewed))}; dataset version {esc(atlas.info.version)}.</div>"
         f"<div><strong>{len(events)} event(s) shown</strong></div>{listing}</section>"
     )
 
@@ -194,7 +205,9 @@ def popup_html(atlas: Atlas, site: Site, events: list[DatedEvent]) -> str:
         f'<div class="atlas-popup" style="max-width:320px;font:13px/1.35 sans-serif">'
         f"<b>{esc(site.name)}</b><br><small>{esc(precision_text(site))}</small>"
         f'<ol style="padding-left:1.1em;margin:.4em 0">{rows}</ol>'
-        f"<small>Full details in the chronology below the map.</small></div>"
+        f"<small>Full details in the chronology below the map. Dataset "
+        f"{esc(atlas.info.version)}; site last reviewed {esc(day_label(site.props.last_reviewed))}"
+        f".</small></div>"
     )
 
 

@@ -86,3 +86,14 @@ def test_hostile_text_is_escaped_in_the_timeline_and_table(tmp_path):
 def test_fragments_become_one_markdown_html_block():
     folded = one_block("<div>\n\n  <p>a</p>\n</div>")
     assert "\n" not in folded and folded == "<div> <p>a</p> </div>"
+
+
+def test_panels_and_popups_show_the_dataset_version_and_review_dates(tmp_path):
+    atlas = load_atlas(write_dataset(tmp_path))
+    site, events = atlas.sites["S1"], list(atlas.events)
+    panel = atlas_html.site_panel(atlas, site, events)
+    assert "Last reviewed: 26 November 2026" in panel  # the event
+    assert "dataset version 0.0.1" in panel
+    assert "Dataset 0.0.1; site last reviewed 26 November 2026" in atlas_html.popup_html(
+        atlas, site, events
+    )
