@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 
 from layers import (
     export,
+    extra,
     mapview,
     playback,
     presenter,
@@ -20,6 +21,7 @@ from layers import (
     summary,
     table,
     timeline,
+    uploads,
     urlstate,
     viewstate,
 )
@@ -29,7 +31,7 @@ from layers.cached import current_atlas, current_lessons
 from layers.filters import FIRST_YEAR, Filters, filter_events, last_year, sites_shown
 from layers.lessons import Lesson
 from layers.model import Atlas, events_of_entity
-from layers.page import caption, show_html
+from layers.page import caption, problem_notice, show_html
 from layers.presenter import ARROW_KEYS_JS, PROJECTOR_CSS
 from layers.schema import Grade, LinkType
 from layers.style import GRADE_STYLES, LINK_LABELS
@@ -41,7 +43,25 @@ def _initial(key: str, parameter: str, value: object) -> dict[str, object]:
     return {} if key in st.session_state else {parameter: value}
 
 
-def sidebar(atlas: Atlas, lessons: list[Lesson]) -> None:
+def extra_layer_controls(plain: list) -> None:
+    """Toggles for plain extra layers, and the upload box (this session only)."""
+    st.subheader("Your own layers")
+    for layer in plain:
+        key = f"plain-{layer.layer_id}"
+        label = f"{layer.name} ({layer.point_count:,} points, {layer.shape_count:,} shapes)"
+        st.checkbox(label, key=key, **_initial(key, "value", True))
+    st.file_uploader(
+        "Add a GeoJSON layer",
+        type=["geojson", "json"],
+        accept_multiple_files=True,
+        key=uploads.UPLOAD_KEY,
+        max_upload_size=extra.UPLOAD_LIMIT_MB,
+        help="Shown for this session only; never saved. Files that follow the atlas's schema "
+        "get dates, grades and filters; any other GeoJSON is drawn as a plain layer.",
+    )
+
+
+def sidebar(atlas: Atlas, lessons: list[Lesson], plain: list) -> None:
     """Search, lessons and the filter widgets; filter values are read through viewstate
     on the next run."""
     state = st.session_state
@@ -52,6 +72,7 @@ def sidebar(atlas: Atlas, lessons: list[Lesson]) -> None:
             "Lesson",
             [None, *titles],
             format_func=lambda i: "No lesson" if i is None else titles[i],
+            placeholder="No lesson",
             key=presenter.LESSON_CHOICE_KEY,
             on_change=lambda: presenter.choose_lesson(
                 state, lessons, atlas, state[presenter.LESSON_CHOICE_KEY]
@@ -92,6 +113,7 @@ def sidebar(atlas: Atlas, lessons: list[Lesson]) -> None:
         )
         basemaps = basemap_choices()
         st.radio("Basemap", list(basemaps), format_func=basemaps.get, key=viewstate.BASEMAP_KEY)
+        extra_layer_controls(plain)
         show_html(atlas_html.legend_html())
         export_buttons(atlas, viewstate.filters_from_state(state, atlas))
         with st.popover("Cite this view", icon=":material/format_quote:"):
@@ -295,7 +317,15 @@ def map_page() -> None:
     before the sidebar's widgets (measured: about 0.2 s sooner on a cold load).
     """
     state = st.session_state
-    atlas = current_atlas()
+    folder, published, folder_problems = uploads.folder_layers()
+    mine = uploads.session_uploads(state)
+    atlas = extra.merge_into_atlas(current_atlas(), [*folder.files, *mine])
+    plain_mine, hosted = uploads.hosted_uploads(mine, len(folder.plain_layers))
+    plain_layers = [
+        layer
+        for layer in [*folder.plain_layers, *plain_mine]
+        if state.get(f"plain-{layer.layer_id}", True)
+    ]
     lessons, lesson_problems = current_lessons()
     notices = presenter.apply_url_once(state, _query_params(), atlas, lessons)
     st.title("DPRK–Syria Atlas")
@@ -304,9 +334,8 @@ def map_page() -> None:
         f"evidence and sourced. Dataset version {atlas.info.version}."
     )
     url_notices(notices)
-    for problem in [*atlas.problems, *lesson_problems]:
-        show = st.error if problem.severity == "error" else st.warning
-        show(f"Data problem, skipped: {problem}", icon="⚠️")
+    for problem in [*atlas.problems, *lesson_problems, *folder_problems]:
+        problem_notice(problem, problem.severity)
 
     lesson_panel(atlas, lessons)
     playback_controls()
@@ -324,7 +353,14 @@ def map_page() -> None:
         result = st_folium(
             mapview.base_map(viewstate.basemap_from_state(state)),
             key="map",
-            feature_group_to_add=mapview.site_layer(atlas, sites, events, highlight=highlight),
+            feature_group_to_add=[
+                mapview.site_layer(atlas, sites, events, highlight=highlight),
+                *(
+                    [extra.plain_layer_group(plain_layers, published={**published, **hosted})]
+                    if plain_layers
+                    else []
+                ),
+            ],
             returned_objects=["last_object_clicked_tooltip", "center", "zoom"],
             center=fly[:2] if fly else None,
             zoom=fly[2] if fly else None,
@@ -371,7 +407,7 @@ def map_page() -> None:
         show_html(timeline.timeline_svg(atlas, events, filters.first_year, filters.last_year))
         show_html(timeline.timeline_legend())
         show_html(atlas_html.events_table_html(atlas, events, highlight=highlight))
-    sidebar(atlas, lessons)
+    sidebar(atlas, lessons, [*folder.plain_layers, *plain_mine])
     playback_timer()
     st.query_params.from_dict(presenter.current_query(state, atlas))
 

@@ -31,3 +31,16 @@ def caption(text: str) -> None:
     from layers.html import esc
 
     show_html(f'<p style="color:#4a4a4a;font-size:.88rem;margin:.2rem 0 .6rem">{esc(text)}</p>')
+
+
+def problem_notice(problem: object, severity: str = "error") -> None:
+    """A data problem, escaped: problems quote file names and values from user data, and
+    Streamlit's alerts would render Markdown in them (an image there loads from the web)."""
+    from layers.html import esc
+
+    colour = "#b2182b" if severity == "error" else "#b35806"
+    show_html(
+        f'<div role="alert" style="border-left:4px solid {colour};background:#fff7ec;'
+        f'padding:.4rem .7rem;margin:.3rem 0;color:#222">Data problem, skipped: '
+        f"{esc(problem)}</div>"
+    )
