@@ -111,6 +111,14 @@ def sidebar(atlas: Atlas, lessons: list[Lesson], plain: list) -> None:
             key=viewstate.GRADES_KEY,
             **_initial(viewstate.GRADES_KEY, "default", list(Grade)),
         )
+        st.multiselect(
+            "Organisations, people, vessels",
+            list(atlas.entities),
+            format_func=lambda i: atlas.entities[i].name,
+            key=viewstate.ENTITIES_KEY,
+            placeholder="Any",
+            help="Show only events that name one of these",
+        )
         basemaps = basemap_choices()
         st.radio("Basemap", list(basemaps), format_func=basemaps.get, key=viewstate.BASEMAP_KEY)
         extra_layer_controls(plain)

@@ -21,6 +21,7 @@ YEARS_KEY = "years"
 LINKS_KEY = "links"
 GRADES_KEY = "grades"
 BASEMAP_KEY = "basemap"
+ENTITIES_KEY = "entities"
 
 
 def layer_key(layer_id: str) -> str:
@@ -43,6 +44,7 @@ def filters_from_state(state: Mapping[str, Any], atlas: Atlas) -> Filters:
         last_year=int(last),
         link_types=frozenset(state.get(LINKS_KEY, list(LinkType))),
         grades=frozenset(state.get(GRADES_KEY, list(Grade))),
+        entity_ids=frozenset(state.get(ENTITIES_KEY) or ()) or None,  # none chosen: all
     )
 
 

@@ -228,3 +228,42 @@ def test_searching_an_entity_opens_its_events_across_sites():
     next(b for b in at.button if b.label.startswith("entity:")).click().run()
     panel = _markdown(at)
     assert 'data-entity-id="komid"' in panel and 'data-event-id="E37b"' in panel
+
+
+def test_filtering_by_entity_keeps_only_the_events_naming_it():
+    at = _run()
+    at.multiselect(key="entities").set_value(["komid"]).run()
+    rows = _table_rows(at)
+    assert set(rows) == {"E37b"}
+    assert _sites_on_map(at) == set()  # KOMID's only event is Syria-wide
+
+
+def _table_key(at: AppTest) -> str:
+    return at.dataframe[0].proto.id.split("-", 2)[2]  # "$$ID-<hash>-<key>"
+
+
+def _highlighted_sites(at: AppTest) -> set[str]:
+    script = _map_args(at)["feature_group"]
+    return set(re.findall(r'"id":"(S\d+[a-z]?)"[^}]*"highlight":true', script))
+
+
+def test_a_map_click_selects_the_sites_rows_in_the_table():
+    at = _run()
+    at.segmented_control(key="events-view").set_value("Sortable table").run()
+    _click(at, "Al Kibar suspected reactor site — official finding")
+    table = at.dataframe[0]
+    rows = json.loads(table.proto.selection_default)["selection"]["rows"]
+    sites = table.value["Site"]
+    assert rows and all("Al Kibar" in sites[i] for i in rows)
+    assert len(rows) == sum("Al Kibar" in site for site in sites)
+
+
+def test_rows_selected_in_the_table_ring_their_sites_on_the_map():
+    at = _run()
+    at.segmented_control(key="events-view").set_value("Sortable table").run()
+    assert _highlighted_sites(at) == set()
+    frame = at.dataframe[0].value
+    row = int(frame.index[frame["ID"] == "E24"][0])  # Barzeh
+    at.session_state[_table_key(at)] = {"selection": {"rows": [row], "columns": []}}
+    at.run()
+    assert _highlighted_sites(at) == {"S4"}
