@@ -227,9 +227,9 @@ def test_downloading_the_shown_events_gives_a_file_with_provenance(page, app_url
     _open(page, app_url + "/?grade=alleged")
     wait_for_app(page)
     page.get_by_role("button", name="Download the shown events").click()
-    page.get_by_role("button", name="GeoJSON").wait_for()
+    page.get_by_role("button", name="GeoJSON", exact=True).wait_for()
     with page.expect_download(timeout=30_000) as download:
-        page.get_by_role("button", name="GeoJSON").click()
+        page.get_by_role("button", name="GeoJSON", exact=True).click()
     document = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     grades = {feature["properties"]["grade"] for feature in document["features"]}
     assert grades == {"alleged"}
