@@ -267,3 +267,15 @@ def test_rows_selected_in_the_table_ring_their_sites_on_the_map():
     at.session_state[_table_key(at)] = {"selection": {"rows": [row], "columns": []}}
     at.run()
     assert _highlighted_sites(at) == {"S4"}
+
+
+def test_download_buttons_offer_every_format_built_on_click():
+    at = _run()
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert set(buttons) == {
+        "GeoJSON",
+        "CSV (spreadsheet)",
+        "KML (Google Earth)",
+        "Offline HTML page and printable handout",
+    }
+    assert all(proto.deferred_file_id for proto in buttons.values())  # built only on click

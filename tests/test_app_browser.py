@@ -223,23 +223,6 @@ def test_a_shared_link_restores_filters_site_and_map_view(page, app_url):
     _assert_clean(page)
 
 
-def test_downloading_the_shown_events_gives_a_file_with_provenance(page, app_url):
-    goto_app(page, app_url + "/?grade=alleged")
-    folium_frame(page).wait_for_selector(SITE_MARKERS, timeout=30_000)
-    wait_for_app(page)
-    page.get_by_role("button", name="Download the shown events").click()
-    button = page.get_by_test_id("stPopoverBody").get_by_role("button", name="GeoJSON", exact=True)
-    button.wait_for()
-    with page.expect_download(timeout=30_000) as download:
-        button.click()
-    document = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
-    grades = {feature["properties"]["grade"] for feature in document["features"]}
-    assert grades == {"alleged"}
-    provenance = document["atlas_provenance"]
-    assert provenance["dataset"] and provenance["sources"] and provenance["filters"]
-    _assert_clean(page)
-
-
 def test_a_site_can_be_opened_from_the_keyboard(page, app_url):
     frame = _open(page, app_url)
     marker = frame.locator('.leaflet-marker-icon:has(.atlas-marker[data-site-id="S5"])')
