@@ -55,7 +55,7 @@ def problems_from_validation(
     found = []
     for item in error.errors(include_url=False):
         path = ".".join(str(part) for part in item["loc"])
-        field = ".".join(p for p in (field_prefix, path) if p) or None
+        field = ".".join(p for p in (field_prefix, path) if p) or "(the whole record)"
         found.append(
             Problem(
                 file=file,

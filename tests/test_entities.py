@@ -98,7 +98,7 @@ def test_names_in_other_scripts_are_checked_and_need_a_note(tmp_path):
     atlas = load_atlas(_write(tmp_path, entities))
     assert list(atlas.entities) == ["c"]
     fields = {(p.record_id, p.field) for p in atlas.problems}
-    assert fields == {("a", "name_ko"), ("b", None)}
+    assert fields == {("a", "name_ko"), ("b", "(the whole record)")}  # a rule across fields
 
 
 def test_duplicate_entity_ids_and_repeated_entity_ids_are_reported(tmp_path):
