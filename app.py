@@ -335,7 +335,12 @@ def map_page() -> None:
         if state.get(f"plain-{layer.layer_id}", True)
     ]
     lessons, lesson_problems = current_lessons()
-    notices = presenter.apply_url_once(state, _query_params(), atlas, lessons)
+    # Kept for the whole session: notices that vanished on the next run would shift the
+    # elements below them, and Streamlit would then rebuild the map (losing its view).
+    notices = state.setdefault("url-notices", []) + presenter.apply_url_once(
+        state, _query_params(), atlas, lessons
+    )
+    state["url-notices"] = notices
     st.title("DPRK–Syria Atlas")
     caption(
         "Sites in Syria with documented North Korean links. Every claim is dated, graded for "
