@@ -10,8 +10,26 @@ from collections import Counter
 from dataclasses import replace
 
 from layers.model import Atlas, DatedEvent
-from layers.problems import Problem
+from layers.problems import Problem, Severity
 from layers.schema import Entity, Source
+
+
+def unresolved(
+    where: dict,
+    field: str,
+    ids: list[str],
+    known: object,
+    what: str,
+    *,
+    severity: Severity = "error",
+) -> list[Problem]:
+    """One problem per id in `ids` that `known` lacks, e.g. "source 'x' is not in ..."."""
+    noun = field.removesuffix("_ids")
+    return [
+        Problem(message=f"{noun} {ref!r} {what}", field=field, severity=severity, **where)
+        for ref in ids
+        if ref not in known  # type: ignore[operator]
+    ]
 
 
 def cross_reference(
@@ -27,40 +45,22 @@ def cross_reference(
     for position, dated in enumerate(atlas.events):
         event = dated.event
         index = (file_index or {}).get(event.id, position)
+        where = {"file": events_file, "index": index, "record_id": event.id}
         missing_sources = [s for s in event.source_ids if s not in atlas.sources]
-        for source_id in missing_sources:
-            problems.append(
-                Problem(
-                    events_file,
-                    f"source {source_id!r} is not in sources.json",
-                    index=index,
-                    record_id=event.id,
-                    field="source_ids",
-                )
-            )
-        for site_id in event.site_ids:
-            if site_id not in atlas.sites:
-                problems.append(
-                    Problem(
-                        events_file,
-                        f"site {site_id!r} is not in any loaded layer",
-                        index=index,
-                        record_id=event.id,
-                        field="site_ids",
-                        severity="warning",
-                    )
-                )
-        for entity_id in event.entity_ids:
-            if entity_id not in atlas.entities:
-                problems.append(
-                    Problem(
-                        events_file,
-                        f"entity {entity_id!r} is not in entities.json",
-                        index=index,
-                        record_id=event.id,
-                        field="entity_ids",
-                    )
-                )
+        problems += unresolved(
+            where, "source_ids", event.source_ids, atlas.sources, "is not in sources.json"
+        )
+        problems += unresolved(
+            where,
+            "site_ids",
+            event.site_ids,
+            atlas.sites,
+            "is not in any loaded layer",
+            severity="warning",
+        )
+        problems += unresolved(
+            where, "entity_ids", event.entity_ids, atlas.entities, "is not in entities.json"
+        )
         if len(missing_sources) == len(event.source_ids):
             problems.append(
                 Problem(
@@ -124,16 +124,10 @@ def check_entities(
     kept: dict[str, Entity] = {}
     for index, entity in entities:
         missing = [s for s in entity.source_ids if s not in sources]
-        for source_id in missing:
-            problems.append(
-                Problem(
-                    entities_file,
-                    f"source {source_id!r} is not in sources.json",
-                    index=index,
-                    record_id=entity.id,
-                    field="source_ids",
-                )
-            )
+        where = {"file": entities_file, "index": index, "record_id": entity.id}
+        problems += unresolved(
+            where, "source_ids", entity.source_ids, sources, "is not in sources.json"
+        )
         if len(missing) == len(entity.source_ids):
             problems.append(
                 Problem(
