@@ -256,15 +256,18 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
             on_click=presenter.go_to_step,
             args=(state, lesson, index + 1, atlas),
         )
-        state[presenter.JUMP_KEY] = index  # allowed: the box is drawn just below
-        jump.selectbox(
-            "Go to step",
-            range(len(lesson.steps)),
-            format_func=lambda i: f"{i + 1}. {lesson.steps[i].title}",
-            key=presenter.JUMP_KEY,
-            label_visibility="collapsed",
-            on_change=lambda: presenter.go_to_step(state, lesson, state[presenter.JUMP_KEY], atlas),
-        )
+        # Buttons, not a select box: a box whose value the page sets can send a stale
+        # value back during the map's next rerun and jump to the old step.
+        with jump.popover(f"Step {index + 1} of {len(lesson.steps)}", width="stretch"):
+            for number, other in enumerate(lesson.steps):
+                st.button(
+                    f"{number + 1}. {other.title}",
+                    key=f"go-to-step-{number}",
+                    disabled=number == index,
+                    on_click=presenter.go_to_step,
+                    args=(state, lesson, number, atlas),
+                    width="stretch",
+                )
         view.toggle(
             "Projector view",
             key=presenter.PROJECTOR_KEY,
@@ -374,13 +377,12 @@ def map_page() -> None:
                     else []
                 ),
             ],
-            returned_objects=["last_object_clicked_tooltip", "center", "zoom"],
+            returned_objects=["last_object_clicked_tooltip"],
             center=fly[:2] if fly else None,
             zoom=fly[2] if fly else None,
             height=600,
             use_container_width=True,
         )
-        presenter.remember_map_view(state, result)
         caption(summary.view_summary(atlas, filters, events, sites))
     with detail_column:
         selection.follow_map_click(

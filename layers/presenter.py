@@ -17,8 +17,10 @@ from layers.model import Atlas
 from layers.schema import Grade, LinkType
 
 FLY_KEY = "fly-to"  # (lat, lon, zoom) the map should move to; kept until the next move
+# The map does not report pans and zooms back (each report would rerun the page, and a
+# rerun racing a lesson step could send the widgets' old values back): the URL carries
+# the last view the page moved the map to (a link, a lesson step, a search result).
 PROJECTOR_KEY = "projector"
-JUMP_KEY = "lesson-jump"  # one stable key: a key per step made the box report stale steps
 _URL_APPLIED_KEY = "_url-applied"
 
 
@@ -126,16 +128,6 @@ def current_query(state: Mapping[str, Any], atlas: Atlas) -> dict[str, str]:
 
 
 LESSON_CHOICE_KEY = urlstate.LESSON_KEY  # the sidebar's lesson box writes the lesson itself
-
-
-def remember_map_view(state: MutableMapping[str, Any], returned: Mapping[str, Any] | None) -> None:
-    """Keep the map's centre and zoom (from st_folium) so the URL can carry them."""
-    if not returned:
-        return
-    center, zoom = returned.get("center"), returned.get("zoom")
-    if isinstance(center, Mapping) and "lat" in center and "lng" in center and zoom is not None:
-        state[urlstate.CENTER_KEY] = (float(center["lat"]), float(center["lng"]))
-        state[urlstate.ZOOM_KEY] = float(zoom)
 
 
 # Projector view: large type, no sidebar (and no way to open it by accident).

@@ -43,6 +43,7 @@ def clear_entity(state: MutableMapping[str, Any]) -> None:
 def choose_hit(state: MutableMapping[str, Any], hit: Hit, atlas: Atlas) -> None:
     """Open what a search result names and move the map to its (first) site."""
     from layers.presenter import FLY_KEY  # presenter imports lessons; keep this module light
+    from layers.urlstate import CENTER_KEY, ZOOM_KEY
 
     site = next((atlas.sites[s] for s in hit.site_ids if s in atlas.sites), None)
     state[ENTITY_KEY] = hit.id if hit.kind == "entity" else None
@@ -50,3 +51,4 @@ def choose_hit(state: MutableMapping[str, Any], hit: Hit, atlas: Atlas) -> None:
         state[SITE_KEY] = site.id
         if site.located:
             state[FLY_KEY] = (site.lat, site.lon, SEARCH_ZOOM)
+            state[CENTER_KEY], state[ZOOM_KEY] = (site.lat, site.lon), SEARCH_ZOOM

@@ -191,11 +191,12 @@ def test_a_lesson_steps_with_the_keyboard_and_the_projector_hides_notes(page, ap
     assert "step 1 of" in step.inner_text()
     notes = page.locator('[data-testid="stAlertContentInfo"]').count()
     assert notes >= 1
+    page.wait_for_function("document.__atlasArrowKeys === true", timeout=15_000)  # handler on
     page.locator("h1").first.click()  # focus the page, outside any text field
     page.keyboard.press("ArrowRight")
-    page.get_by_text("step 2 of", exact=False).wait_for(timeout=15_000)
+    step.get_by_text("step 2 of", exact=False).wait_for(timeout=15_000)
     wait_for_app(page)
-    assert "step=2" in page.url
+    assert "step=2" in page.url and "years=2001-2018" in page.url  # the step's own filters
     frame.wait_for_selector(".atlas-highlight", state="attached", timeout=15_000)
     page.get_by_text("Projector view").click()
     wait_for_app(page)
