@@ -22,19 +22,16 @@ applies to both. The browser harness is shared with the tests: tests/browser_sup
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib.metadata
 import json
-import math
 import os
 import platform
 import signal
-import statistics
 import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,82 +40,41 @@ REPO_ROOT = BENCH_DIR.parent
 # The repo (for `layers`, which bare_page.py imports under AppTest) and tests/ (harness).
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "tests")]
 
+from measure import (  # noqa: E402
+    FILTER_LAYER,
+    Budget,
+    OutOfTime,
+    diag_dict,
+    log,
+    measure_filter,
+    measure_loads,
+    median,
+    peak_rss_mb,
+    percentile,
+    ratio,
+)
+from scale import measure_bundle, measure_extra_layer  # noqa: E402
+
 from browser_support import (  # noqa: E402
-    APP_IDLE,
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
-    EXCEPTION,
-    FOLIUM_IFRAME,
-    RUNNING_ICON,
-    VIEWPORT,
-    PageDiagnostics,
     StreamlitServer,
     browser_available,
-    police_requests,
-    record_errors,
-    wait_for_app,
 )
 
 APP_SCRIPT = REPO_ROOT / "app.py"
 BARE_SCRIPT = BENCH_DIR / "bare_page.py"
 RESULTS = BENCH_DIR / "results" / "latest.json"
-SITES = 5  # located sites: S1..S5; both pages draw one marker each
-FILTER_LAYER = "Al Kibar"  # sidebar checkbox label starts with this (site S1)
-MARKER_PANE = ".leaflet-marker-pane > *"
-WAIT_MS = 30_000  # every single browser wait is bounded by this
-VENDOR = "/app/static/vendor/"
 
 TARGET_LOAD_RATIO = 1.10
 TARGET_FILTER_S = 0.50
 TARGET_RERUN_MS = 50.0
+TARGET_EXTRA_RATIO = 2.0
+TARGET_EXTRA_FILTER_S = 1.0
+TARGET_RSS_MB = 300.0
 
 
-# --------------------------------------------------------------------------- small helpers
-
-
-class OutOfTime(Exception):
-    """The run's time budget is spent; loops stop and report what they have."""
-
-
-class Budget:
-    def __init__(self, seconds: float) -> None:
-        self.t0 = time.monotonic()
-        self.seconds = seconds
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.t0
-
-    def left(self) -> float:
-        return self.seconds - self.elapsed()
-
-    def check(self, need: float = 0.0) -> None:
-        if self.left() < need:
-            raise OutOfTime(
-                f"stopped: {self.left():.0f} s left of the {self.seconds:.0f} s budget "
-                f"(--budget), {need:.0f} s needed for the next step"
-            )
-
-
-def percentile(xs: list[float], p: float) -> float | None:
-    """Linear interpolation between closest ranks (numpy's default)."""
-    if not xs:
-        return None
-    s = sorted(xs)
-    k = (len(s) - 1) * p / 100
-    lo, hi = math.floor(k), math.ceil(k)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
-def median(xs: list[float]) -> float | None:
-    return statistics.median(xs) if xs else None
-
-
-def ratio(a: float | None, b: float | None) -> float | None:
-    return a / b if a is not None and b else None
-
-
-def log(msg: str) -> None:
-    print(msg, flush=True)
+# --------------------------------------------------------------------------- machine
 
 
 def version(pkg: str) -> str:
@@ -178,350 +134,6 @@ def ensure_static_link() -> str:
     return "created bench/static -> ../static"
 
 
-# --------------------------------------------------------------------------- browser JS
-
-# Polled on every animation frame of the main page. Reads the st_folium iframe (same
-# origin) directly, so it keeps working if the iframe is re-created. Returns the time
-# since navigation start (main page's performance.now()) once `n` markers are drawn.
-JS_MARKERS_AT_LEAST = f"""
-(n) => {{
-  const exc = document.querySelector('{EXCEPTION}');
-  if (exc) return {{error: exc.innerText.split('\\n').slice(0, 3).join(' | ')}};
-  const f = document.querySelector('{FOLIUM_IFRAME}');
-  const d = f && f.contentDocument;
-  const c = d ? d.querySelectorAll('{MARKER_PANE}').length : -1;
-  return c >= n ? {{t: performance.now(), count: c}} : false;
-}}
-"""
-
-JS_MARKERS_EXACTLY = JS_MARKERS_AT_LEAST.replace("c >= n", "c === n")
-JS_MARKERS_NOT = JS_MARKERS_AT_LEAST.replace("c >= n", "c >= 0 && c !== n")
-
-JS_IDLE = f"""
-() => (document.querySelector('{APP_IDLE}') && !document.querySelector('{RUNNING_ICON}'))
-  ? performance.now() : false
-"""
-
-# Where the time of a load went, on the main page's clock (ms since navigation start).
-JS_BREAKDOWN = f"""
-() => {{
-  const pick = (r, off) => ({{
-    name: r.name, type: r.initiatorType, start: r.startTime + off,
-    end: r.responseEnd + off, bytes: r.transferSize, body: r.decodedBodySize,
-  }});
-  const nav = performance.getEntriesByType('navigation')[0];
-  const out = {{
-    main: {{
-      response_end: nav.responseEnd, dom_content_loaded: nav.domContentLoadedEventEnd,
-      load: nav.loadEventEnd,
-      resources: performance.getEntriesByType('resource').map(r => pick(r, 0)),
-    }},
-    ws: window.__benchWs || [],
-  }};
-  const f = document.querySelector('{FOLIUM_IFRAME}');
-  if (f && f.contentWindow) {{
-    const w = f.contentWindow;
-    const off = w.performance.timeOrigin - performance.timeOrigin;
-    const fnav = w.performance.getEntriesByType('navigation')[0];
-    out.iframe = {{
-      created: off,
-      response_end: fnav ? fnav.responseEnd + off : null,
-      dom_content_loaded: fnav ? fnav.domContentLoadedEventEnd + off : null,
-      resources: w.performance.getEntriesByType('resource').map(r => pick(r, off)),
-    }};
-  }}
-  return out;
-}}
-"""
-
-# Installed before any page script runs (top frame only): records when the websocket
-# opened and when each message arrived, with its size, on the page's clock. Streamlit
-# sends the script run's output as these messages; the st_folium element is the big one.
-JS_WS_PROBE = """
-(() => {
-  if (window.top !== window || !window.WebSocket) return;
-  const log = (window.__benchWs = []);
-  const Native = window.WebSocket;
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      log.push({ev: 'create', t: performance.now()});
-      this.addEventListener('open', () => log.push({ev: 'open', t: performance.now()}));
-      this.addEventListener('message', (e) => {
-        const d = e.data;
-        log.push({ev: 'msg', t: performance.now(),
-                  bytes: d.byteLength ?? d.size ?? d.length ?? 0});
-      });
-    }
-  };
-})();
-"""
-
-JS_VIEW = f"""
-() => {{
-  const f = document.querySelector('{FOLIUM_IFRAME}');
-  const m = f && f.contentWindow && f.contentWindow.map;
-  if (!m) return null;
-  const c = m.getCenter();
-  return {{zoom: m.getZoom(), lat: c.lat, lng: c.lng, same_map: m.__bench === 1,
-           same_iframe: f.__bench === 1}};
-}}
-"""
-
-JS_SET_VIEW = f"""
-([lat, lng, zoom]) => new Promise((resolve) => {{
-  const f = document.querySelector('{FOLIUM_IFRAME}');
-  const m = f.contentWindow.map;
-  f.__bench = 1; m.__bench = 1;
-  m.once('moveend', () => resolve(true));
-  m.setView([lat, lng], zoom, {{animate: false}});
-}})
-"""
-
-JS_ARM_CLICK = """
-() => {
-  window.__benchClick = null;
-  document.addEventListener('click', (e) => { window.__benchClick = e.timeStamp; },
-                            {capture: true, once: true});
-}
-"""
-
-
-# --------------------------------------------------------------------------- page loads
-
-
-class LoadError(RuntimeError):
-    pass
-
-
-def wait_markers(page, n: int, how: str = "at least") -> dict[str, Any]:
-    """Wait until the marker count is at least / exactly / not ``n``; when, and how many."""
-    js = {"at least": JS_MARKERS_AT_LEAST, "exactly": JS_MARKERS_EXACTLY, "not": JS_MARKERS_NOT}[
-        how
-    ]
-    result = page.wait_for_function(js, arg=n, polling="raf", timeout=WAIT_MS).json_value()
-    if "error" in result:
-        raise LoadError(f"the page shows an exception: {result['error']}")
-    return result
-
-
-def summarize_breakdown(b: dict[str, Any], t_markers: float) -> dict[str, Any]:
-    """Phases of one load, ms since navigation start."""
-    main_res = b["main"]["resources"]
-    dcl = b["main"]["dom_content_loaded"]
-    late = [r for r in main_res if r["start"] > dcl]  # chunks fetched after DOMContentLoaded
-    msgs = [e for e in b.get("ws", []) if e["ev"] == "msg"]
-    opened = [e["t"] for e in b.get("ws", []) if e["ev"] == "open"]
-    biggest = max(msgs, key=lambda e: e["bytes"], default=None)
-    created = (b.get("iframe") or {}).get("created")
-    out: dict[str, Any] = {
-        "main_dom_content_loaded": dcl,
-        "main_resources": len(main_res),
-        "main_bytes": sum(r["bytes"] or 0 for r in main_res),
-        "main_late_chunks": len(late),
-        "main_late_bytes": sum(r["bytes"] or 0 for r in late),
-        "main_late_last_end": max((r["end"] for r in late), default=None),
-        "ws_open": opened[0] if opened else None,
-        "ws_first_msg": msgs[0]["t"] if msgs else None,
-        "ws_biggest_msg": biggest["t"] if biggest else None,
-        "ws_biggest_bytes": biggest["bytes"] if biggest else None,
-        "ws_msgs_before_iframe": sum(1 for e in msgs if created is None or e["t"] <= created),
-        "ws_bytes_before_iframe": sum(
-            e["bytes"] for e in msgs if created is None or e["t"] <= created
-        ),
-        "markers": t_markers,
-    }
-    fr = b.get("iframe")
-    if fr:
-        vendor = [r for r in fr["resources"] if VENDOR in r["name"]]
-        vjs = [r for r in vendor if r["name"].endswith(".js")]
-        out.update(
-            {
-                "iframe_created": fr["created"],
-                "iframe_dom_content_loaded": fr["dom_content_loaded"],
-                "iframe_resources": len(fr["resources"]),
-                "iframe_bytes": sum(r["bytes"] or 0 for r in fr["resources"]),
-                "vendor_files": len(vendor),
-                "vendor_bytes": sum(r["bytes"] or 0 for r in vendor),
-                "vendor_first_start": min((r["start"] for r in vendor), default=None),
-                "vendor_js_last_end": max((r["end"] for r in vjs), default=None),
-                "vendor_js_fetch_sum": sum(r["end"] - r["start"] for r in vjs),
-                "vendor_js": [
-                    {
-                        "file": r["name"].split(VENDOR, 1)[1],
-                        "start": round(r["start"], 1),
-                        "ms": round(r["end"] - r["start"], 1),
-                        "bytes": r["bytes"],
-                    }
-                    for r in sorted(vjs, key=lambda r: r["start"])
-                ],
-            }
-        )
-    return out
-
-
-def timed_load(page, url: str) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    page.goto(url, wait_until="commit", timeout=WAIT_MS)
-    hit = wait_markers(page, SITES)
-    wall = time.perf_counter() - t0
-    breakdown = summarize_breakdown(page.evaluate(JS_BREAKDOWN), hit["t"])
-    return {"s": hit["t"] / 1000, "wall_s": wall, "markers": hit["count"], "phases": breakdown}
-
-
-@contextlib.contextmanager
-def fresh_page(browser) -> Iterator[tuple[Any, PageDiagnostics]]:
-    """A page in a new context (empty cache), with the harness's request policing."""
-    diagnostics = PageDiagnostics()
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(WAIT_MS)
-    try:
-        context.add_init_script(JS_WS_PROBE)
-        police_requests(context, diagnostics)
-        page = context.new_page()
-        record_errors(page, diagnostics)
-        yield page, diagnostics
-    finally:
-        context.close()
-
-
-def diag_dict(d: PageDiagnostics) -> dict[str, list[str]]:
-    return {
-        "external_requests": list(d.external_requests),
-        "console_errors": list(d.console_errors),
-        "page_errors": list(d.page_errors),
-    }
-
-
-def measure_loads(
-    browser,
-    urls: dict[str, str],
-    runs: int,
-    warm: bool,
-    budget: Budget,
-    errors: list[str],
-    out: dict[str, Any],
-) -> None:
-    """Fill ``out`` as samples come in, so they survive running out of time."""
-    for name in urls:
-        out[name] = {"first": None, "cold": [], "warm": [], "diagnostics": []}
-    alive = dict.fromkeys(urls, True)
-
-    def one(name: str, kind: str) -> None:
-        with fresh_page(browser) as (page, diagnostics):
-            try:
-                sample = timed_load(page, urls[name])
-                if kind == "first":
-                    out[name]["first"] = sample
-                else:
-                    out[name]["cold"].append(sample)
-                if warm and kind == "cold":
-                    budget.check(15)
-                    out[name]["warm"].append(timed_load(page, urls[name]))
-            finally:
-                out[name]["diagnostics"].append(diag_dict(diagnostics))
-
-    # One unmeasured-in-the-summary load per server first: the first script run of a
-    # fresh server imports modules and fills st.cache_resource. Reported separately.
-    for name in urls:
-        budget.check(15)
-        try:
-            one(name, "first")
-            log(f"  first load after server start, {name}: {out[name]['first']['s']:.2f} s")
-        except OutOfTime:
-            raise
-        except Exception as exc:  # report it, go on with the other page
-            alive[name] = False
-            errors.append(f"load {name}: first load failed: {exc}")
-            log(f"  {name}: first load FAILED, skipping its loads: {exc}")
-
-    for i in range(runs):
-        order = list(urls) if i % 2 == 0 else list(reversed(urls))  # ABBA: no order bias
-        for name in order:
-            if not alive[name]:
-                continue
-            budget.check(20)
-            try:
-                one(name, "cold")
-                c = out[name]["cold"][-1]["s"]
-                w = out[name]["warm"][-1]["s"] if warm and out[name]["warm"] else None
-                log(
-                    f"  run {i + 1}/{runs} {name:4s}: cold {c:.2f} s"
-                    + (f", warm {w:.2f} s" if w is not None else "")
-                )
-            except OutOfTime:
-                raise
-            except Exception as exc:
-                errors.append(f"load {name} run {i + 1}: {exc}")
-                log(f"  run {i + 1}/{runs} {name}: FAILED: {exc}")
-                if len([e for e in errors if e.startswith(f"load {name}")]) >= 2:
-                    alive[name] = False
-
-
-# --------------------------------------------------------------------------- filter change
-
-
-def sidebar_checkbox(page, label_start: str):
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').filter(
-        has_text=label_start
-    )
-    if box.count() != 1:
-        raise LoadError(
-            f"expected one sidebar checkbox labelled {label_start!r}, found {box.count()}"
-        )
-    return box.locator("label").first
-
-
-def measure_filter(browser, url: str, reps: int, budget: Budget, out: dict[str, Any]) -> None:
-    """Fill ``out`` as samples come in, so they survive an error or running out of time."""
-    out.update({"samples": [], "idle": [], "views": []})
-    with fresh_page(browser) as (page, diagnostics):
-        out["diagnostics"] = diagnostics
-        page.goto(url, wait_until="commit", timeout=WAIT_MS)
-        wait_markers(page, SITES)
-        wait_for_app(page, timeout=WAIT_MS, settle_ms=300)
-        shown = wait_markers(page, SITES)["count"]  # all sites, with the default filters
-        # A view the app would never choose by itself: Damascus, zoom 10.
-        target = (33.53, 36.29, 10)
-        page.evaluate(JS_SET_VIEW, list(target))
-        page.wait_for_timeout(400)  # st_folium's moveend handler is debounced (250 ms)
-        wait_for_app(page, timeout=WAIT_MS, settle_ms=100)
-        before = page.evaluate(JS_VIEW)
-        out["view_before"] = before
-        checkbox = sidebar_checkbox(page, FILTER_LAYER)
-        for rep in range(reps):
-            for label, how in (("off", "not"), ("on", "exactly")):
-                budget.check(10)
-                page.evaluate(JS_ARM_CLICK)
-                checkbox.click(timeout=WAIT_MS)
-                hit = wait_markers(page, shown, how)
-                clicked = page.evaluate("() => window.__benchClick")
-                if clicked is None:
-                    raise LoadError("the click on the checkbox was not seen by the page")
-                idle_t = page.wait_for_function(
-                    JS_IDLE, polling="raf", timeout=WAIT_MS
-                ).json_value()
-                wait_for_app(page, timeout=WAIT_MS, settle_ms=50)
-                view = page.evaluate(JS_VIEW)
-                kept = bool(
-                    view
-                    and before
-                    and view["zoom"] == before["zoom"]
-                    and abs(view["lat"] - before["lat"]) < 1e-6
-                    and abs(view["lng"] - before["lng"]) < 1e-6
-                )
-                out["samples"].append((hit["t"] - clicked) / 1000)
-                out["idle"].append(max(0.0, idle_t - clicked) / 1000)
-                out["views"].append(
-                    {"rep": rep + 1, "checkbox": label, "kept": kept, **(view or {})}
-                )
-                recreated = "" if view and view["same_map"] else " (map was re-created)"
-                log(
-                    f"  rep {rep + 1}/{reps} layer {label:3s}: markers {hit['count']} after "
-                    f"{out['samples'][-1] * 1000:.0f} ms, view kept: {kept}{recreated}"
-                )
-
-
 # --------------------------------------------------------------------------- AppTest reruns
 
 
@@ -557,12 +169,14 @@ def fmt(x: float | None, unit: str) -> str:
         return f"{x:.2f} s"
     if unit == "ms":
         return f"{x:.0f} ms" if x >= 100 else f"{x:.1f} ms"
+    if unit in ("MB", "kB"):
+        return f"{x:.0f} {unit}"
     if unit == "x":
         return f"{x:.2f}×"
     return str(x)
 
 
-def build_table(loads, filt, reruns) -> list[dict[str, Any]]:
+def build_table(loads, filt, reruns, extra=None, rss=None, bundle=None) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
     def row(metric, app, bare, unit, target="", met=None, r="auto"):
@@ -646,6 +260,51 @@ def build_table(loads, filt, reruns) -> list[dict[str, Any]]:
                 "target": "all",
                 "met": kept == len(filt["views"]),
             }
+        )
+    bare_cold = median([x["s"] for x in (loads or {}).get("bare", {}).get("cold", [])])
+    for n, e in (extra or {}).items():
+        cold = [x["s"] for x in e.get("cold", [])]
+        last = n == max(extra, key=int)
+        row(
+            f"Cold load, extra layer of {int(n):,} points → sites + points drawn, median "
+            f"(n={len(cold)})",
+            median(cold),
+            bare_cold,
+            "s",
+            f"ratio ≤ {TARGET_EXTRA_RATIO:.0f}" if last else "",
+            met_le(ratio(median(cold), bare_cold), TARGET_EXTRA_RATIO) if last else None,
+        )
+        samples = (e.get("filter") or {}).get("samples", [])
+        if samples:
+            for label, value in (("median", median(samples)), ("p95", percentile(samples, 95))):
+                row(
+                    f"Filter change with {int(n):,} points → markers updated, {label} "
+                    f"(n={len(samples)})",
+                    value,
+                    None,
+                    "s",
+                    f"≤ {TARGET_EXTRA_FILTER_S:.2f} s",
+                    met_le(value, TARGET_EXTRA_FILTER_S),
+                    r=None,
+                )
+        if last:
+            row(
+                f"Server peak RSS with {int(n):,} points (VmHWM)",
+                e.get("rss_peak_mb"),
+                (rss or {}).get("app"),
+                "MB",
+                f"≤ {TARGET_RSS_MB:.0f} MB",
+                met_le(e.get("rss_peak_mb"), TARGET_RSS_MB),
+            )
+    if bundle and bundle.get("samples_ms"):
+        ms = bundle["samples_ms"]
+        row("Offline HTML bundle, size", bundle["bytes"] / 1e3, None, "kB", r=None)
+        row(
+            f"Offline HTML bundle from file:// → markers visible, median (n={len(ms)})",
+            median(ms),
+            None,
+            "ms",
+            r=None,
         )
     if reruns:
         a, b = reruns.get("app"), reruns.get("bare")
@@ -795,14 +454,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--budget",
         type=float,
-        default=230,
-        help="stop measuring after this many seconds (default 230)",
+        default=600,
+        help="stop measuring after this many seconds (default 600)",
     )
+    p.add_argument(
+        "--extra-points",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1_000, 10_000, 100_000],
+        help="sizes of the synthetic extra layer, comma-separated (1000,10000,100000)",
+    )
+    p.add_argument("--extra-runs", type=int, default=3, help="cold loads per layer size (3)")
     p.add_argument(
         "--skip",
         action="append",
         default=[],
-        choices=["loads", "filter", "reruns"],
+        choices=["loads", "filter", "extra", "bundle", "reruns"],
         help="skip a part (repeatable)",
     )
     p.add_argument("--out", type=Path, default=RESULTS, help=f"JSON output ({RESULTS})")
@@ -817,6 +483,7 @@ def run_browser_parts(args, budget: Budget, errors: list[str], result: dict[str,
     from playwright.sync_api import sync_playwright
 
     servers: dict[str, StreamlitServer] = {}
+    tails: dict[str, str] = {}
     try:
         log(f"\nstatic for the baseline: {ensure_static_link()}")
         env = {"PYTHONPATH": str(REPO_ROOT)}
@@ -871,6 +538,13 @@ def run_browser_parts(args, budget: Budget, errors: list[str], result: dict[str,
                             result["filter"]["diagnostics"] = diag_dict(
                                 result["filter"]["diagnostics"]
                             )
+                result["rss_peak_mb"] = {
+                    name: peak_rss_mb(s.proc.pid) for name, s in servers.items() if s.proc
+                }
+                for name, server in servers.items():  # free the cores for what follows
+                    tails[name] = server.output()[-2000:]
+                    server.stop()
+                run_scale_parts(browser, args, budget, errors, result)
             finally:
                 browser.close()
     except Exception as exc:
@@ -878,12 +552,35 @@ def run_browser_parts(args, budget: Budget, errors: list[str], result: dict[str,
         log(f"browser part FAILED: {exc}")
         traceback.print_exc()
         for name, server in servers.items():
-            tail = server.output()[-2000:]
+            tail = tails.get(name) or server.output()[-2000:]
             if tail.strip():
                 log(f"--- server {name} output (tail) ---\n{tail}")
     finally:
         for server in servers.values():
             server.cleanup()
+
+
+def run_scale_parts(browser, args, budget: Budget, errors: list[str], result: dict) -> None:
+    """The app with extra layers of growing size, then the offline HTML bundle."""
+    if "extra" not in args.skip:
+        sizes = ", ".join(f"{n:,}" for n in args.extra_points)
+        log(
+            f"\nThe app with an extra layer of {sizes} synthetic points (ATLAS_EXTRA_LAYERS; "
+            f"{args.extra_runs} cold loads each, filter changes at the largest):"
+        )
+        result["extra"] = {}
+        for n in args.extra_points:
+            out = result["extra"][str(n)] = {}
+            reps = args.filter_reps if n == max(args.extra_points) else 0
+            try:
+                measure_extra_layer(browser, n, args.extra_runs, reps, budget, errors, out)
+            except OutOfTime as exc:
+                errors.append(f"extra layers: {exc}")
+                break
+    if "bundle" not in args.skip:
+        log(f"\nOffline HTML bundle (whole atlas; {args.runs} loads from file://):")
+        result["bundle"] = {}
+        measure_bundle(browser, args.runs, errors, result["bundle"])
 
 
 def run_reruns(args, budget: Budget, errors: list[str], result: dict[str, Any]) -> None:
@@ -926,7 +623,7 @@ def main(argv: list[str] | None = None) -> int:
     # Checked at the start only: by the end, the load average includes this run's own work.
     busy_warning(m["loadavg_1m_at_start"], m["nproc"], "at start")
 
-    if {"loads", "filter"} - set(args.skip):
+    if {"loads", "filter", "extra", "bundle"} - set(args.skip):
         if browser_available():
             run_browser_parts(args, budget, errors, result)
         else:
@@ -935,7 +632,9 @@ def main(argv: list[str] | None = None) -> int:
         run_reruns(args, budget, errors, result)
 
     loads, filt, reruns = result.get("loads"), result.get("filter"), result.get("reruns")
-    rows = build_table(loads, filt, reruns)
+    rows = build_table(
+        loads, filt, reruns, result.get("extra"), result.get("rss_peak_mb"), result.get("bundle")
+    )
     result["table"] = rows
     if loads:
         result["phases_median_ms"] = print_phases(loads)

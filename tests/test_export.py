@@ -480,7 +480,8 @@ def _offline_page(browser, blocked: list[str], errors: list[str]):
 MARKERS = ".leaflet-marker-pane .atlas-marker"
 
 
-def test_the_bundle_opens_from_disk_offline_with_markers_within_a_second(atlas, browser, tmp_path):
+def test_the_bundle_opens_from_disk_offline_with_every_marker(atlas, browser, tmp_path):
+    """How fast the markers show is measured by `make bench` (bench/scale.py), not here."""
     path = export(atlas, Filters(), "html", tmp_path / "atlas.html")
     located = len(sites_shown(atlas, Filters(), list(atlas.events)))
     blocked: list[str] = []
@@ -488,13 +489,11 @@ def test_the_bundle_opens_from_disk_offline_with_markers_within_a_second(atlas, 
     context, page = _offline_page(browser, blocked, errors)
     try:
         page.goto(path.as_uri(), wait_until="commit")
-        shown_at_ms = page.wait_for_function(
-            f"() => document.querySelectorAll({json.dumps(MARKERS)}).length === {located}"
-            " && performance.now()",
+        page.wait_for_function(
+            f"() => document.querySelectorAll({json.dumps(MARKERS)}).length === {located}",
             polling="raf",
             timeout=10_000,
-        ).json_value()
-        assert shown_at_ms < 1000, f"markers visible after {shown_at_ms:.0f} ms"
+        )
         assert page.locator(MARKERS).first.is_visible()
 
         ARTIFACTS.mkdir(exist_ok=True)
