@@ -31,7 +31,7 @@ from layers.cached import current_atlas, current_lessons
 from layers.filters import FIRST_YEAR, Filters, filter_events, last_year, sites_shown
 from layers.lessons import Lesson
 from layers.model import Atlas, events_of_entity
-from layers.page import caption, problem_notice, show_html
+from layers.page import caption, problem_notice, show_html, widget_label
 from layers.presenter import ARROW_KEYS_JS, PROJECTOR_CSS
 from layers.schema import Grade, LinkType
 from layers.style import GRADE_STYLES, LINK_LABELS
@@ -48,7 +48,10 @@ def extra_layer_controls(plain: list) -> None:
     st.subheader("Your own layers")
     for layer in plain:
         key = f"plain-{layer.layer_id}"
-        label = f"{layer.name} ({layer.point_count:,} points, {layer.shape_count:,} shapes)"
+        label = (
+            f"{widget_label(layer.name)} "
+            f"({layer.point_count:,} points, {layer.shape_count:,} shapes)"
+        )
         st.checkbox(label, key=key, **_initial(key, "value", True))
     st.file_uploader(
         "Add a GeoJSON layer",
@@ -80,9 +83,8 @@ def sidebar(atlas: Atlas, lessons: list[Lesson], plain: list) -> None:
         )
         st.header("Show")
         for layer in atlas.layers:
-            title = (
-                layer.info.title if layer.info.mapped else f"{layer.info.title} (chronology only)"
-            )
+            title = widget_label(layer.info.title)
+            title = title if layer.info.mapped else f"{title} (chronology only)"
             key = viewstate.layer_key(layer.id)
             st.checkbox(title, key=key, **_initial(key, "value", True))
         key = viewstate.SYRIA_WIDE_KEY
@@ -206,9 +208,9 @@ def search_box(atlas: Atlas) -> None:
     )
     for hit in search.search(atlas, query, limit=8) if query else []:
         st.button(
-            f"{hit.kind}: {hit.label}",
+            f"{hit.kind}: {widget_label(hit.label)}",
             key=f"hit-{hit.kind}-{hit.id}",
-            help=hit.matched,
+            help=widget_label(hit.matched),
             on_click=selection.choose_hit,
             args=(st.session_state, hit, atlas),
             width="stretch",
@@ -261,7 +263,7 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
         with jump.popover(f"Step {index + 1} of {len(lesson.steps)}", width="stretch"):
             for number, other in enumerate(lesson.steps):
                 st.button(
-                    f"{number + 1}. {other.title}",
+                    f"{number + 1}. {widget_label(other.title)}",
                     key=f"go-to-step-{number}",
                     disabled=number == index,
                     on_click=presenter.go_to_step,

@@ -13,7 +13,17 @@ import re
 
 import streamlit as st
 
+from layers.extra import md_escape
+
 _NEWLINES = re.compile(r"\s*\n\s*")
+# What can make Markdown of a one-line label: links and images ([...]), HTML and
+# autolinks (<...>), emphasis, code, strikethrough, maths, entities, escapes, and
+# Streamlit's directives (:red[...], :material/...:, emoji :...:), bare-URL autolinks.
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*_\[\]<>~$&\n]|:[^\s]|www\.", re.IGNORECASE)
+# Streamlit links bare URLs found in the text *after* escapes are resolved, so a
+# backslash cannot stop them: an invisible WORD JOINER inside "://" and "www." does.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=\bwww)(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def one_block(fragment: str) -> str:
@@ -24,6 +34,22 @@ def one_block(fragment: str) -> str:
 def show_html(fragment: str) -> None:
     """Show an escaped HTML fragment built by layers.html or layers.timeline."""
     st.markdown(one_block(fragment), unsafe_allow_html=True)
+
+
+def widget_label(text: object) -> str:
+    """Text from data as the label (or help) of a widget: a checkbox, a button.
+
+    Streamlit renders Markdown in labels, so a layer title or a site name such as
+    ``![x](http://...)`` would fetch an image from anywhere and ``[a](http://...)`` or a
+    bare ``http://...`` would be a link. Text that holds anything Markdown reads is
+    escaped (``md_escape``, and a word joiner in URLs) and so shown literally; other text
+    is passed as it is, because Streamlit also uses the raw label as the widget's
+    accessible name, where backslashes would be read out.
+    """
+    text = str(text)
+    if not _MARKDOWN_ACTIVE.search(text):
+        return text
+    return md_escape(_AUTOLINK.sub(WORD_JOINER, text))
 
 
 def caption(text: str) -> None:

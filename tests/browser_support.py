@@ -280,3 +280,27 @@ def folium_frame(page, nth: int = 0, timeout: float = 30_000):
 def app_exceptions(page) -> list[str]:
     """Texts of the exception boxes Streamlit rendered (an uncaught error in the script)."""
     return page.locator(EXCEPTION).all_inner_texts()
+
+
+def click_map_at(page, frame, lon: float, lat: float, zoom: float | None = None) -> None:
+    """Click the st_folium map in ``frame`` at (lon, lat) with the mouse, as a reader
+    would (e.g. on a point of a canvas layer, which has no DOM element to click).
+
+    With ``zoom``, the map is first centred there at that zoom (pick one at which no
+    other feature is within a few pixels); without, the view is kept, and only panned
+    when the place is outside it (changing the zoom redraws the vector basemap: ~1 s in
+    headless Chromium). The whole map is scrolled into view first, so that the mouse
+    lands inside it."""
+    page.locator(FOLIUM_IFRAME).scroll_into_view_if_needed()
+    inside = f"""() => {{
+        const p = window.map.latLngToContainerPoint([{lat}, {lon}]), s = window.map.getSize();
+        return p.x > 20 && p.y > 20 && p.x < s.x - 20 && p.y < s.y - 20;
+    }}"""
+    if zoom is not None:
+        frame.evaluate(f"() => window.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
+        page.wait_for_timeout(300)
+    elif not frame.evaluate(inside):
+        frame.evaluate(f"() => window.map.panTo([{lat}, {lon}], {{animate: false}})")
+    point = frame.evaluate(f"() => window.map.latLngToContainerPoint([{lat}, {lon}])")
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])

@@ -1,8 +1,10 @@
 """Text from data is escaped wherever it becomes HTML; the chronology keeps precision."""
 
+import re
+
 from layers import html as atlas_html
 from layers.load import load_atlas
-from layers.page import one_block
+from layers.page import WORD_JOINER, one_block, widget_label
 from layers.timeline import timeline_svg
 from tests.factories import event, layer, site_feature, source, write_dataset
 
@@ -97,3 +99,20 @@ def test_panels_and_popups_show_the_dataset_version_and_review_dates(tmp_path):
     assert "Dataset 0.0.1; site last reviewed 26 November 2026" in atlas_html.popup_html(
         atlas, site, events
     )
+
+
+def test_widget_labels_from_data_show_markdown_literally():
+    """Streamlit renders Markdown in widget labels (layer checkboxes, search results): an
+    extra layer titled ``![x](http://...)`` fetched that image from anywhere."""
+    title = "[click](javascript:alert(1)) ![x](http://example.com/x.png) :red[a] $x$ _i_"
+    label = widget_label(title)
+    assert re.search(r"(?<!\\)[\[\]()!:$_]", label) is None  # each one escaped
+    assert label == (
+        "\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\!\\[x\\]\\(http\\:"
+        + WORD_JOINER
+        + "//example\\.com/x\\.png\\) \\:red\\[a\\] \\$x\\$ \\_i\\_"
+    )
+    assert WORD_JOINER in widget_label("see www.example.com")  # no bare-URL autolink
+    # Plain text is left as it is: Streamlit uses the label as the accessible name too.
+    for plain in ("Al Kibar (Dair Alzour)", "Jamraya (the 'Dummar' site)", "E01 · 2007 · A-b."):
+        assert widget_label(plain) == plain
