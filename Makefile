@@ -8,6 +8,7 @@ VENV     := .venv
 PY       := $(VENV)/bin/python
 STAMP    := $(VENV)/.requirements.stamp
 CHROMIUM := /usr/bin/chromium
+NGINX    := /usr/sbin/nginx
 
 # `make run ADDRESS=0.0.0.0 PORT=8502` to serve elsewhere; STREAMLIT_ARGS for anything else.
 ADDRESS        ?= localhost
@@ -15,8 +16,10 @@ PORT           ?= 8501
 STREAMLIT_ARGS ?=
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k harness -x"`.
 PYTEST_ARGS    ?=
+# `make serve-replicas REPLICAS=3 PORT=8080`: app processes behind nginx on 127.0.0.1:PORT.
+REPLICAS       ?= 2
 
-.PHONY: help venv browser run test lint bench clean
+.PHONY: help venv browser nginx run serve-replicas test lint bench clean
 
 help:
 	@echo "make run     serve the app on http://$(ADDRESS):$(PORT) (ADDRESS=, PORT= to change)"
@@ -25,6 +28,8 @@ help:
 	@echo "make bench   run bench/run.py"
 	@echo "make venv    create $(VENV) and install requirements-dev.txt (when changed)"
 	@echo "make browser install Debian's chromium if $(CHROMIUM) is missing"
+	@echo "make nginx   install Debian's nginx if $(NGINX) is missing"
+	@echo "make serve-replicas  $(REPLICAS) app processes behind nginx on 127.0.0.1:$(PORT) (REPLICAS=, PORT=)"
 	@echo "make clean   remove $(VENV), caches and test artefacts"
 
 venv: $(STAMP)
@@ -58,13 +63,33 @@ browser:
 	if [ ! -x "$(CHROMIUM)" ]; then \
 	  echo "error: chromium installed but $(CHROMIUM) is still missing" >&2; exit 1; fi
 
+nginx:
+	@if [ -x "$(NGINX)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	else echo "error: $(NGINX) is missing and installing it needs root or sudo." \
+	          "Run as root: apt-get update && apt-get install -y nginx" >&2; exit 1; fi; \
+	echo "Installing Debian's nginx (apt-get; the scale-out test runs its own nginx, not the service)"; \
+	if ! { $$sudo apt-get update && \
+	       $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx; }; then \
+	  echo "error: apt-get could not install nginx; the scale-out test needs $(NGINX)" >&2; exit 1; fi; \
+	if [ ! -x "$(NGINX)" ]; then \
+	  echo "error: nginx installed but $(NGINX) is still missing" >&2; exit 1; fi; \
+	if [ -d /run/systemd/system ] && systemctl is-enabled --quiet nginx 2>/dev/null; then \
+	  echo "Stopping and disabling the nginx service the package started (default site on port 80)"; \
+	  $$sudo systemctl disable --now nginx || true; \
+	fi
+
 run: venv
 	$(VENV)/bin/streamlit run app.py --server.address "$(ADDRESS)" --server.port "$(PORT)" $(STREAMLIT_ARGS)
+
+serve-replicas: venv nginx
+	$(PY) -m deploy.replicas --replicas "$(REPLICAS)" --port "$(PORT)"
 
 lint: venv
 	$(VENV)/bin/ruff check .
 
-test: venv browser
+test: venv browser nginx
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
