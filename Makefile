@@ -19,13 +19,14 @@ PYTEST_ARGS    ?=
 # `make serve-replicas REPLICAS=3 PORT=8080`: app processes behind nginx on 127.0.0.1:PORT.
 REPLICAS       ?= 2
 
-.PHONY: help venv browser nginx run serve-replicas test lint bench clean
+.PHONY: help venv browser nginx run serve-replicas test lint bench load-test clean
 
 help:
 	@echo "make run     serve the app on http://$(ADDRESS):$(PORT) (ADDRESS=, PORT= to change)"
 	@echo "make test    install what is missing, lint, run the whole test suite"
 	@echo "make lint    ruff check"
-	@echo "make bench   run bench/run.py"
+	@echo "make bench   benchmarks with baselines, one table (bench/run.py; about 3 min)"
+	@echo "make load-test  20 concurrent browser sessions for 60 s (bench/load_test.py)"
 	@echo "make venv    create $(VENV) and install requirements-dev.txt (when changed)"
 	@echo "make browser install Debian's chromium if $(CHROMIUM) is missing"
 	@echo "make nginx   install Debian's nginx if $(NGINX) is missing"
@@ -95,6 +96,9 @@ test: venv browser nginx
 
 bench: venv browser
 	$(PY) bench/run.py
+
+load-test: venv browser
+	$(PY) bench/load_test.py --sessions 20 --seconds 60
 
 clean:
 	rm -rf "$(VENV)" .pytest_cache .ruff_cache .hypothesis tests/artifacts
