@@ -44,6 +44,7 @@ from browser_support import (
     police_requests,
     record_errors,
 )
+from tests.factories import tree_digest
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 BROWSER_FIXTURES = {"browser", "page"}
@@ -79,6 +80,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 # --------------------------------------------------------------------------- server
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shipped_geodata_unchanged(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test module, the hostile ones (fuzzing, XSS corpus, uploads) included, leaves
+    the shipped geodata/ byte for byte as it found it."""
+    before = tree_digest(REPO_ROOT / "geodata")
+    yield
+    after = tree_digest(REPO_ROOT / "geodata")
+    assert after == before, f"geodata/ changed during {request.module.__name__}"
 
 
 @pytest.fixture(scope="session")

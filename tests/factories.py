@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 REVIEWED = "2026-11-26"
+
+
+def tree_digest(root: Path) -> str:
+    """One SHA-256 over every file's path and bytes under ``root``: equal digests mean
+    nothing under it was written, added, removed or renamed."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def site_feature(site_id: str = "S1", lon: float = 39.8, lat: float = 35.7, **props: Any) -> dict:

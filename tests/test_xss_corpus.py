@@ -5,7 +5,6 @@ shipped geodata/ is unchanged afterwards."""
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import shutil
@@ -24,7 +23,7 @@ from browser_support import (
 )
 from layers import extra
 from layers.page import WORD_JOINER
-from tests.factories import event, layer, site_feature, source
+from tests.factories import event, layer, site_feature, source, tree_digest
 
 FLAG = "window.__xss=1"
 CORPUS = [
@@ -55,13 +54,6 @@ SHORT = [p for p in CORPUS if len(p) <= 40]
 SITE_TEXT = ("name", "description", "caveat", "precision_note", "coordinate_source")
 EVENT_TEXT = ("title", "summary", "grade_note", "date_note", "caveat")
 SOURCE_TEXT = ("publisher", "title", "via", "note")
-
-
-def _digest(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
-    return digest.hexdigest()
 
 
 def _poison(record: dict, fields: tuple[str, ...], start: int) -> None:
@@ -97,7 +89,7 @@ def hostile_data(tmp_path_factory) -> Path:
     "path", ["/?site=S1&lesson=north-korea-in-syria&step=2", "/claims", "/about"]
 )
 def test_payloads_in_data_and_url_show_as_text_and_never_run(page, start_app, hostile_data, path):
-    before = _digest(REPO_ROOT / "geodata")
+    before = tree_digest(REPO_ROOT / "geodata")
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     url = start_app("app.py", env={"ATLAS_DATA_DIR": str(hostile_data)})
@@ -124,7 +116,7 @@ def test_payloads_in_data_and_url_show_as_text_and_never_run(page, start_app, ho
     assert page.external_requests == []
     if path.startswith("/?"):  # (a deep link to another page makes Streamlit probe
         assert page.console_errors == []  # /<page>/_stcore/health first: a harmless 404)
-    assert _digest(REPO_ROOT / "geodata") == before
+    assert tree_digest(REPO_ROOT / "geodata") == before
 
 
 # --------------------------------------------------------------------------- extra layers
@@ -245,7 +237,7 @@ def _missing(payloads, text: str) -> list[str]:
 def test_payloads_in_extra_layers_and_uploads_show_as_text_and_never_run(
     page, start_app, hostile_extra, how
 ):
-    before = _digest(REPO_ROOT / "geodata")
+    before = tree_digest(REPO_ROOT / "geodata")
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     files = sorted(hostile_extra.iterdir())
@@ -334,4 +326,4 @@ def test_payloads_in_extra_layers_and_uploads_show_as_text_and_never_run(
     assert app_exceptions(page) == []
     assert page.external_requests == []
     assert page.console_errors == [] and page.page_errors == []
-    assert _digest(REPO_ROOT / "geodata") == before
+    assert tree_digest(REPO_ROOT / "geodata") == before
