@@ -282,6 +282,35 @@ def app_exceptions(page) -> list[str]:
     return page.locator(EXCEPTION).all_inner_texts()
 
 
+def bring_map_into_view(page, nth: int = 0) -> None:
+    """Centre the ``nth`` st_folium iframe in the viewport, so all of it is visible.
+
+    Playwright's own scrolling of an element inside a partly hidden iframe can land a
+    click beside it (seen: a marker click reaching the map 100 px below the marker), and
+    ``scroll_into_view_if_needed`` leaves a map that is only just inside the viewport
+    where it is."""
+    page.locator(FOLIUM_IFRAME).nth(nth).evaluate("el => el.scrollIntoView({block: 'center'})")
+
+
+def marker_centre(page, frame, site_id: str, timeout_ms: float = 10_000) -> tuple[float, float]:
+    """Where on the page to put the mouse to hover or click site ``site_id``'s marker:
+    the map is brought into view and the marker's box is read until it stops moving
+    (labels are laid out, and the page may still shift, after the map is drawn)."""
+    bring_map_into_view(page)
+    marker = frame.locator(f'.atlas-marker[data-site-id="{site_id}"]')
+    marker.wait_for(timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    box = marker.bounding_box()
+    while True:
+        page.wait_for_timeout(100)
+        again = marker.bounding_box()
+        if again == box and box is not None:
+            return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the marker of {site_id} kept moving: {box} -> {again}")
+        box = again
+
+
 def click_map_at(page, frame, lon: float, lat: float, zoom: float | None = None) -> None:
     """Click the st_folium map in ``frame`` at (lon, lat) with the mouse, as a reader
     would (e.g. on a point of a canvas layer, which has no DOM element to click).
@@ -291,7 +320,7 @@ def click_map_at(page, frame, lon: float, lat: float, zoom: float | None = None)
     when the place is outside it (changing the zoom redraws the vector basemap: ~1 s in
     headless Chromium). The whole map is scrolled into view first, so that the mouse
     lands inside it."""
-    page.locator(FOLIUM_IFRAME).scroll_into_view_if_needed()
+    bring_map_into_view(page)
     inside = f"""() => {{
         const p = window.map.latLngToContainerPoint([{lat}, {lon}]), s = window.map.getSize();
         return p.x > 20 && p.y > 20 && p.x < s.x - 20 && p.y < s.y - 20;

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from browser_support import (
-    FOLIUM_IFRAME,
     REPO_ROOT,
     app_exceptions,
+    bring_map_into_view,
     folium_frame,
     goto_app,
     wait_for_app,
@@ -51,9 +51,7 @@ def _open(page, url: str):
     goto_app(page, url)
     frame = folium_frame(page)
     frame.wait_for_selector(SITE_MARKERS, timeout=30_000)
-    # Bring the whole map into view first: Playwright's own scrolling of an element
-    # inside a partly hidden iframe can land the click beside the marker.
-    page.locator(FOLIUM_IFRAME).scroll_into_view_if_needed()
+    bring_map_into_view(page)
     return frame
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from browser_support import (
-    FOLIUM_IFRAME,
     REPO_ROOT,
     app_exceptions,
     click_map_at,
     folium_frame,
     goto_app,
+    marker_centre,
     wait_for_app,
 )
 from layers import extra
@@ -263,17 +263,15 @@ def test_payloads_in_extra_layers_and_uploads_show_as_text_and_never_run(
     plain = _plain_file()
 
     # Sites: labels on the map, a tooltip, and the panel a click on the marker opens.
-    page.locator(FOLIUM_IFRAME).scroll_into_view_if_needed()  # (Playwright's own scrolling
-    # of an element in a partly hidden iframe can land the click beside it)
-    marker = frame.locator('.atlas-marker[data-site-id="S901"]')
     labels = frame.inner_text(".leaflet-marker-pane")
     assert SHORT[0] in labels and SHORT[1] in labels
-    marker.hover()
+    x, y = marker_centre(page, frame, "S901")
+    page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for()
     site_name = schema["features"][0]["properties"]["name"]
     assert site_name.strip() in tooltip.inner_text()
-    marker.click()
+    page.mouse.click(x, y)
     panel = page.locator('section.atlas-panel[data-site-id="S901"]')
     panel.wait_for()
     wait_for_app(page)
