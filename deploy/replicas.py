@@ -31,10 +31,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from deploy.health import wait_healthy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf"
@@ -281,30 +281,23 @@ class Deployment:
         self.proxy = _Process("nginx", [*base, "-g", "daemon off;"], self.workdir / "nginx.out")
 
     def _wait_healthy(self, base_url: str, process: _Process | None, deadline: float) -> None:
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        url = f"{base_url}/_stcore/health"
-        last = "no attempt"
-        while time.monotonic() < deadline:
-            if process is not None and not process.alive():
-                raise RuntimeError(
-                    f"{process.name} exited with code {process.proc.returncode}.\n"
-                    f"command: {' '.join(process.command)}\n--- output ---\n{process.output()}"
-                    + self._error_log_tail()
-                )
-            try:
-                with opener.open(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-                    last = f"HTTP {resp.status}"
-            except (urllib.error.URLError, OSError) as exc:
-                last = repr(exc)
-            time.sleep(0.2)
-        name = process.name if process else base_url
-        output = process.output() if process else ""
-        raise TimeoutError(
-            f"{name} not healthy at {url} ({last}).\n--- output ---\n{output}"
-            + self._error_log_tail()
-        )
+        def exited() -> str | None:
+            if process is None or process.alive():
+                return None
+            return (
+                f"{process.name} exited with code {process.proc.returncode}.\n"
+                f"command: {' '.join(process.command)}\n--- output ---\n{process.output()}"
+                + self._error_log_tail()
+            )
+
+        try:
+            wait_healthy(f"{base_url}/_stcore/health", deadline, exited)
+        except TimeoutError as exc:
+            name = process.name if process else base_url
+            output = process.output() if process else ""
+            raise TimeoutError(
+                f"{name} {exc}.\n--- output ---\n{output}" + self._error_log_tail()
+            ) from None
 
     def _error_log_tail(self) -> str:
         if not self.error_log.exists():

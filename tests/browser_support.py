@@ -15,12 +15,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from deploy.health import wait_healthy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,29 +135,23 @@ class StreamlitServer:
 
     def _wait_healthy(self, timeout: float) -> None:
         assert self.proc is not None
-        # Never go through an http proxy for loopback.
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        deadline = time.monotonic() + timeout
-        last_error = "no attempt"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"Streamlit exited with code {self.proc.returncode} before it was healthy.\n"
-                    f"command: {' '.join(self.command())}\n--- server output ---\n{self.output()}"
-                )
-            try:
-                with opener.open(self.health_url, timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-                    last_error = f"HTTP {resp.status}"
-            except (urllib.error.URLError, OSError) as exc:
-                last_error = repr(exc)
-            time.sleep(0.2)
-        self.stop()
-        raise TimeoutError(
-            f"Streamlit not healthy at {self.health_url} after {timeout:.0f}s ({last_error}).\n"
-            f"command: {' '.join(self.command())}\n--- server output ---\n{self.output()}"
-        )
+        proc = self.proc
+
+        def exited() -> str | None:
+            if proc.poll() is None:
+                return None
+            return f"Streamlit exited with code {proc.returncode} before it was healthy.\n" + (
+                self._about()
+            )
+
+        try:
+            wait_healthy(self.health_url, time.monotonic() + timeout, exited)
+        except TimeoutError as exc:
+            self.stop()
+            raise TimeoutError(f"Streamlit {exc} after {timeout:.0f}s.\n{self._about()}") from None
+
+    def _about(self) -> str:
+        return f"command: {' '.join(self.command())}\n--- server output ---\n{self.output()}"
 
     def output(self) -> str:
         """Everything the server printed so far (stdout and stderr)."""

@@ -1,0 +1,33 @@
+"""Waiting until a server answers its health endpoint: one loop for the replica launcher
+(replicas and nginx), the test harness and the benchmarks."""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+
+
+def wait_healthy(url: str, deadline: float, exited: Callable[[], str | None]) -> None:
+    """Return once ``url`` answers HTTP 200.
+
+    ``exited()`` is asked before each attempt and returns why the server's process is
+    gone (or None while it runs): that message is raised as RuntimeError at once rather
+    than waiting out the ``deadline`` (a ``time.monotonic()`` value), after which
+    TimeoutError names the last failure. Never goes through an HTTP proxy: the servers
+    are on loopback."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    last = "no attempt"
+    while time.monotonic() < deadline:
+        if (why := exited()) is not None:
+            raise RuntimeError(why)
+        try:
+            with opener.open(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+                last = f"HTTP {resp.status}"
+        except (urllib.error.URLError, OSError) as exc:
+            last = repr(exc)
+        time.sleep(0.2)
+    raise TimeoutError(f"not healthy at {url} ({last})")
