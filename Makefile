@@ -51,35 +51,34 @@ $(STAMP): requirements.txt requirements-dev.txt
 	"$(PY)" -m pip install --disable-pip-version-check --no-input -q -r requirements-dev.txt
 	touch "$@"
 
-browser:
-	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+# $(call apt_install,PACKAGE,BINARY,WHO NEEDS IT,AFTER): install Debian's PACKAGE with
+# apt-get (as root, or through sudo) when BINARY is missing, then run the shell AFTER.
+define apt_install
+	@if [ -x "$(2)" ]; then exit 0; fi; \
 	if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
 	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
-	else echo "error: $(CHROMIUM) is missing and installing it needs root or sudo." \
-	          "Run as root: apt-get update && apt-get install -y chromium" >&2; exit 1; fi; \
-	echo "Installing Debian's chromium (apt-get)"; \
+	else echo "error: $(2) is missing and installing it needs root or sudo." \
+	          "Run as root: apt-get update && apt-get install -y $(1)" >&2; exit 1; fi; \
+	echo "Installing Debian's $(1) (apt-get)"; \
 	if ! { $$sudo apt-get update && \
-	       $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }; then \
-	  echo "error: apt-get could not install chromium; browser tests need $(CHROMIUM)" >&2; exit 1; fi; \
-	if [ ! -x "$(CHROMIUM)" ]; then \
-	  echo "error: chromium installed but $(CHROMIUM) is still missing" >&2; exit 1; fi
+	       $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $(1); }; then \
+	  echo "error: apt-get could not install $(1); $(3) need $(2)" >&2; exit 1; fi; \
+	if [ ! -x "$(2)" ]; then \
+	  echo "error: $(1) installed but $(2) is still missing" >&2; exit 1; fi; \
+	$(4)
+endef
+
+# The nginx package starts a service with a default site on port 80; the scale-out test
+# and `make serve-replicas` run their own nginx, so a freshly installed service is stopped.
+NGINX_SERVICE_OFF := if [ -d /run/systemd/system ] && systemctl is-enabled --quiet nginx 2>/dev/null; then \
+	  echo "Stopping and disabling the nginx service the package started"; \
+	  $$sudo systemctl disable --now nginx || true; fi
+
+browser:
+	$(call apt_install,chromium,$(CHROMIUM),browser tests)
 
 nginx:
-	@if [ -x "$(NGINX)" ]; then exit 0; fi; \
-	if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
-	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
-	else echo "error: $(NGINX) is missing and installing it needs root or sudo." \
-	          "Run as root: apt-get update && apt-get install -y nginx" >&2; exit 1; fi; \
-	echo "Installing Debian's nginx (apt-get; the scale-out test runs its own nginx, not the service)"; \
-	if ! { $$sudo apt-get update && \
-	       $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx; }; then \
-	  echo "error: apt-get could not install nginx; the scale-out test needs $(NGINX)" >&2; exit 1; fi; \
-	if [ ! -x "$(NGINX)" ]; then \
-	  echo "error: nginx installed but $(NGINX) is still missing" >&2; exit 1; fi; \
-	if [ -d /run/systemd/system ] && systemctl is-enabled --quiet nginx 2>/dev/null; then \
-	  echo "Stopping and disabling the nginx service the package started (default site on port 80)"; \
-	  $$sudo systemctl disable --now nginx || true; \
-	fi
+	$(call apt_install,nginx,$(NGINX),the scale-out test and make serve-replicas,$(NGINX_SERVICE_OFF))
 
 run: venv
 	$(VENV)/bin/streamlit run app.py --server.address "$(ADDRESS)" --server.port "$(PORT)" $(STREAMLIT_ARGS)

@@ -26,7 +26,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,12 +33,11 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from deploy.health import wait_healthy
+from deploy.loopback import LOOPBACK, free_port, wait_healthy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf"
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
-LOOPBACK = "127.0.0.1"
 COOKIE = "atlas_replica"
 START_TIMEOUT_S = float(os.environ.get("STREAMLIT_START_TIMEOUT", "60"))
 PLACEHOLDER = re.compile(r"@[A-Z_]+@")
@@ -51,12 +49,6 @@ def find_nginx() -> str | None:
         if os.access(candidate, os.X_OK):
             return candidate
     return shutil.which("nginx")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((LOOPBACK, 0))
-        return s.getsockname()[1]
 
 
 def upload_limit_mb() -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from deploy.health import wait_healthy
+from deploy.loopback import free_port, wait_healthy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,12 +52,6 @@ EXCEPTION = '[data-testid="stException"]'
 
 def browser_available() -> bool:
     return os.access(CHROMIUM_PATH, os.X_OK)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def is_local_url(url: str) -> bool:

@@ -1,12 +1,23 @@
-"""Waiting until a server answers its health endpoint: one loop for the replica launcher
-(replicas and nginx), the test harness and the benchmarks."""
+"""Servers on loopback: a free port to start one on, and waiting until it answers its
+health endpoint. Shared by the replica launcher (replicas and nginx), the test harness
+and the benchmarks."""
 
 from __future__ import annotations
 
+import socket
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
 
 
 def wait_healthy(url: str, deadline: float, exited: Callable[[], str | None]) -> None:
