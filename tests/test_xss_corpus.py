@@ -296,8 +296,10 @@ def test_payloads_in_extra_layers_and_uploads_show_as_text_and_never_run(
     # Search results are buttons, whose labels Streamlit reads as Markdown.
     page.get_by_label("Search").fill("example.com")
     page.get_by_label("Search").press("Enter")
+    buttons = page.locator('[data-testid="stSidebar"] [data-testid="stButton"]')
+    buttons.filter(has_text="site: ").first.wait_for()  # (the rerun may start late)
     wait_for_app(page)
-    hits = page.locator('[data-testid="stSidebar"] [data-testid="stButton"]').all_inner_texts()
+    hits = buttons.all_inner_texts()
     assert _missing([MARKDOWN], "\n".join(hits)) == [], hits
 
     # Problems quote the payloads as text; the layer title is a label, not Markdown.
