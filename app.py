@@ -34,7 +34,7 @@ from layers.model import Atlas, events_of_entity
 from layers.page import caption, problem_notice, show_html, widget_label
 from layers.presenter import ARROW_KEYS_JS, PROJECTOR_CSS
 from layers.schema import Grade, LinkType
-from layers.style import GRADE_STYLES, LINK_LABELS
+from layers.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS
 
 
 def _initial(key: str, parameter: str, value: object) -> dict[str, object]:
@@ -111,7 +111,23 @@ def sidebar(atlas: Atlas, lessons: list[Lesson], plain: list) -> None:
             selection_mode="multi",
             format_func=lambda g: GRADE_STYLES[g].short,
             key=viewstate.GRADES_KEY,
+            help="How strong the evidence is. By default this reads the grade of the North "
+            "Korean link; switch below to grade the events themselves.",
             **_initial(viewstate.GRADES_KEY, "default", list(Grade)),
+        )
+        basis = st.radio(
+            "Evidence grade of",
+            list(GRADE_BASIS_LABELS),
+            format_func=GRADE_BASIS_LABELS.get,
+            key=viewstate.GRADE_BASIS_KEY,
+            horizontal=True,
+            **_initial(viewstate.GRADE_BASIS_KEY, "index", 0),
+        )
+        caption(
+            "In force: grades of the North Korean link. Events that document no link are shown "
+            "or hidden with “none documented” above."
+            if basis == "link"
+            else "In force: grades of the events themselves, whatever they say about North Korea."
         )
         st.multiselect(
             "Organisations, people, vessels",

@@ -135,7 +135,12 @@ def _add_export_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
     )  # fmt: skip
     out.add_argument(
         "--grade", dest="grades", nargs="+", action="extend", choices=grades, metavar="GRADE",
-        help="evidence grade: " + ", ".join(grades),
+        help="evidence grade: " + ", ".join(grades) + " (of the North Korean link unless "
+        "--grade-of event)",
+    )  # fmt: skip
+    out.add_argument(
+        "--grade-of", dest="grade_basis", choices=["link", "event"], default="link",
+        help="which grade --grade reads: the North Korean link's (default) or the event's own",
     )  # fmt: skip
     out.add_argument(
         "--site", dest="sites", nargs="+", action="extend", metavar="SITE_ID",
@@ -176,6 +181,7 @@ def run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         last_day=last,
         link_types=frozenset(map(LinkType, args.links)) if args.links else defaults.link_types,
         grades=frozenset(map(Grade, args.grades)) if args.grades else defaults.grades,
+        grade_basis=args.grade_basis,
         site_ids=frozenset(args.sites) if args.sites else None,
     )
     try:

@@ -72,7 +72,6 @@ from shapely.geometry import Point
 from layers import mapview
 from layers.assets import VENDOR_DIR, OfflineAssetError, local_file
 from layers.basemap import OFFLINE
-from layers.dates import parse_event_date
 from layers.filters import Filters, filter_events, sites_shown
 from layers.html import (
     esc,
@@ -87,8 +86,9 @@ from layers.leaflet import script_json
 from layers.load import DEFAULT_DATA_DIR, data_dir, read_json
 from layers.model import SYRIA_WIDE, Atlas, DatedEvent
 from layers.schema import Event, Grade, LinkType, Source
-from layers.style import GRADE_STYLES, LINK_LABELS
+from layers.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS, link_words
 from layers.timeline import timeline_legend, timeline_svg
+from layers.words import citation_text
 
 Format = Literal["geojson", "csv", "kml", "html"]
 #: Format -> (file suffix, MIME type).
@@ -105,18 +105,30 @@ GENERATOR = "DPRK–Syria Atlas, layers.export (python -m layers export)"
 #: Every field of an event record goes out under its own name, except `id` (as `event_id`)
 #: and `site_ids` (one row per site, as `site_id`): a field added to the schema is exported
 #: and read back without a change here.
-EVENT_FIELDS = tuple(name for name in Event.model_fields if name not in ("id", "site_ids"))
+EVENT_FIELDS = tuple(
+    name for name in Event.model_fields if name not in ("id", "site_ids", "nk_link")
+)
+#: The North Korean link goes out flat (spreadsheets and GIS have no nested fields), beside
+#: the event's own grade, and is joined back into `nk_link` when reading.
+LINK_COLUMNS = ("nk_link_types", "nk_link_grade", "nk_link_note")
 #: Added for readers, ignored when reading back.
-DERIVED_COLUMNS = ("date_label", "date_precision", "grade_label", "sources")
+DERIVED_COLUMNS = ("date_label", "date_precision", "grade_label", "nk_link_label", "sources")
 SITE_COLUMNS = ("precision_m", "precision_class", "precision_note", "site_last_reviewed")
 
 
-_FIRST_COLUMNS = ("date", "date_label", "date_precision", "title", "grade", "grade_label")
+_FIRST_COLUMNS = (
+    "date", "date_label", "date_precision", "title", "grade", "grade_label",
+    *LINK_COLUMNS, "nk_link_label",
+)  # fmt: skip
 
 
 def columns() -> tuple[str, ...]:
     """The columns of a row, in order; lon/lat are dropped where the format has a geometry."""
-    rest = [name for name in (*EVENT_FIELDS, *DERIVED_COLUMNS) if name not in _FIRST_COLUMNS]
+    rest = [
+        name
+        for name in (*EVENT_FIELDS, *LINK_COLUMNS, *DERIVED_COLUMNS)
+        if name not in _FIRST_COLUMNS
+    ]
     return (
         "event_id", "site_id", "site_name", "lon", "lat",
         *_FIRST_COLUMNS, *rest, *SITE_COLUMNS, "dataset_version",
@@ -145,6 +157,7 @@ def filters_json(filters: Filters) -> dict[str, Any]:
         "to": last.isoformat(),
         "link_types": None if links is None else sorted(v.value for v in links),
         "grades": None if grades is None else sorted(v.value for v in grades),
+        "grade_of": filters.grade_basis,
         "layer_ids": None if filters.layer_ids is None else sorted(filters.layer_ids),
         "site_ids": None if filters.site_ids is None else sorted(filters.site_ids),
         "entity_ids": None if filters.entity_ids is None else sorted(filters.entity_ids),
@@ -169,7 +182,8 @@ def filters_text(atlas: Atlas, filters: Filters) -> str:
     parts = [
         span,
         "North Korean link: " + listed("link_types", lambda v: LINK_LABELS[LinkType(v)]),
-        "evidence: " + listed("grades", lambda v: GRADE_STYLES[Grade(v)].short),
+        f"evidence ({GRADE_BASIS_LABELS[filters.grade_basis]}): "
+        + listed("grades", lambda v: GRADE_STYLES[Grade(v)].short),
         "layers: " + listed("layer_ids", lambda v: titles.get(v, v)),
         "sites: " + listed("site_ids", atlas.site_label),
         "entities: " + listed("entity_ids", lambda v: _entity_name(atlas, v)),
@@ -181,21 +195,6 @@ def filters_text(atlas: Atlas, filters: Filters) -> str:
 def _entity_name(atlas: Atlas, entity_id: str) -> str:
     entity = atlas.entities.get(entity_id)
     return entity.name if entity else entity_id
-
-
-def citation_text(source: Source) -> str:
-    """A source as one line of plain text, for data files (the HTML form is
-    `layers.html.source_citation`): publisher, title, date, number, URL, relay."""
-    parts = [source.publisher, source.title]
-    parts.append(parse_event_date(source.date).label() if source.date else "date unknown")
-    if source.document_number:
-        status = "" if source.document_number_status == "confirmed" else " (number unverified)"
-        parts.append(source.document_number + status)
-    if source.url:
-        parts.append(str(source.url))
-    if source.via:
-        parts.append(f"read via {source.via}")
-    return ", ".join(parts)
 
 
 def cited_sources(atlas: Atlas, events: list[DatedEvent]) -> dict[str, Source]:
@@ -249,6 +248,10 @@ def rows(atlas: Atlas, events: list[DatedEvent]) -> list[dict[str, Any]]:
             "date_label": dated.when.label(),
             "date_precision": dated.when.precision,
             "grade_label": GRADE_STYLES[event.grade].label,
+            "nk_link_types": [t.value for t in event.nk_link.types],
+            "nk_link_grade": str(event.nk_link.grade),
+            "nk_link_note": event.nk_link.note,
+            "nk_link_label": link_words(event),
             "sources": [citation_text(s) for s in sources],
             "dataset_version": atlas.info.version,
         }
@@ -644,6 +647,11 @@ def read_export(path: Path) -> list[Event]:
         if "event_id" not in props:
             raise ValueError(f"{path}: feature {index} has no event_id: not an atlas export")
         fields = {name: props[name] for name in EVENT_FIELDS if props.get(name) is not None}
+        fields["nk_link"] = {
+            "types": props.get("nk_link_types") or [],
+            "grade": props.get("nk_link_grade"),
+            "note": props.get("nk_link_note"),
+        }
         record = records.setdefault(
             props["event_id"], {"id": props["event_id"], "site_ids": [], **fields}
         )

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 
 from layers.model import Atlas, DatedEvent, Site
-from layers.schema import Grade, LinkType
+from layers.schema import Event, Grade, LinkType
 
+GradeBasis = Literal["link", "event"]
 FIRST_YEAR = 1966  # DPRK–Syria diplomatic relations, the earliest event in the dataset
 
 
@@ -29,6 +31,9 @@ class Filters:
     last_year: int | None = None  # None: up to today
     link_types: frozenset[LinkType] = frozenset(LinkType)
     grades: frozenset[Grade] = frozenset(Grade)
+    # Which grade `grades` reads: the North Korean link's (events with no link pass, and are
+    # shown or hidden by the "none documented" link type), or the event's own.
+    grade_basis: GradeBasis = "link"
     site_ids: frozenset[str] | None = None  # None: every site; else events at one of these
     entity_ids: frozenset[str] | None = None  # None: all; else events naming one of these
     # A day within first_year / last_year, for exports asked for by date (`--from 2017-03`).
@@ -46,7 +51,7 @@ def event_matches(atlas: Atlas, dated: DatedEvent, filters: Filters) -> bool:
     first, last = filters.date_span()
     if not dated.when.overlaps(first, last):
         return False
-    if event.grade not in filters.grades:
+    if not grade_matches(event, filters):
         return False
     if not any(link in filters.link_types for link in event.link_types):
         return False
@@ -59,6 +64,13 @@ def event_matches(atlas: Atlas, dated: DatedEvent, filters: Filters) -> bool:
     if filters.layer_ids is None:
         return True
     return any(atlas.layer_of_site.get(s) in filters.layer_ids for s in event.site_ids)
+
+
+def grade_matches(event: Event, filters: Filters) -> bool:
+    """The grade filter, read on the grade the filters name."""
+    if filters.grade_basis == "event":
+        return event.grade in filters.grades
+    return event.link_grade is None or event.link_grade in filters.grades
 
 
 def filter_events(atlas: Atlas, filters: Filters) -> list[DatedEvent]:

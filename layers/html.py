@@ -10,15 +10,17 @@ import datetime as dt
 import html
 
 from layers.model import Atlas, DatedEvent, Site
-from layers.schema import Entity, Grade, LinkType, Source
+from layers.schema import Entity, Event, Grade, LinkType, Source
 from layers.style import (
     GRADE_STYLES,
     LINK_COLOURS,
     LINK_LABELS,
     NO_LINK_STYLE,
     GradeStyle,
+    both_grades_words,
     symbol_svg,
 )
+from layers.words import number_words, source_date_words, url_kind_words
 
 PANEL_CSS = """
 <style>
@@ -38,6 +40,8 @@ PANEL_CSS = """
 .atlas-sources{margin:.3rem 0 0 1.1rem;padding:0;font-size:.85rem}
 .atlas-legend{list-style:none;padding:0;margin:0;font-size:.85rem}
 .atlas-legend li{display:flex;align-items:center;gap:.4rem;margin:.15rem 0}
+.atlas-url{overflow-wrap:anywhere;user-select:all}
+.atlas-symbol{font-family:monospace;user-select:all}
 </style>
 """
 
@@ -52,58 +56,88 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def grade_badge(grade: Grade) -> str:
-    style = GRADE_STYLES[grade]
-    return _badge(style)
-
-
-def no_link_badge() -> str:
-    return _badge(NO_LINK_STYLE)
-
-
-def _badge(style: GradeStyle) -> str:
+def link_grade_badge(grade: Grade | None) -> str:
+    """The North Korean link's grade, with the map's shape for it: what a marker shows."""
+    style = GRADE_STYLES[grade] if grade is not None else NO_LINK_STYLE
+    words = GRADE_STYLES[grade].label if grade is not None else "not addressed"
     cls = "atlas-badge dashed" if style.dashed else "atlas-badge"
     return (
-        f'<span class="{cls}" title="Evidence grade">{symbol_svg(style, 12)}'
-        f"{esc(style.label)}</span>"
+        f'<span class="{cls}" title="Grade of the evidence of a North Korean link">'
+        f"{symbol_svg(style, 12)}North Korean link: {esc(words)}</span>"
+    )
+
+
+def event_grade_badge(grade: Grade) -> str:
+    """The event's own grade, in words only (shapes on the map are the link's)."""
+    return (
+        f'<span class="atlas-badge atlas-event-grade" title="Grade of the event itself">'
+        f"Event: {esc(GRADE_STYLES[grade].label)}</span>"
+    )
+
+
+def grade_badges(event: Event) -> str:
+    """Both grades: the link's (with its kinds) first, then the event's own."""
+    return (
+        f"{link_grade_badge(event.link_grade)} {link_badges(event.nk_link.types)} "
+        f"{event_grade_badge(event.grade)}"
     )
 
 
 def link_badges(links: list[LinkType]) -> str:
     return " ".join(
         f'<span class="atlas-link" style="border-left-color:{LINK_COLOURS[link]}" '
-        f'title="North Korean link">DPRK link: {esc(LINK_LABELS[link])}</span>'
+        f'title="Kind of North Korean link">{esc(LINK_LABELS[link])}</span>'
         for link in links
     )
 
 
-def source_citation(source: Source, atlas: Atlas | None = None) -> str:
-    """Publisher, title, date, document number and link, as one list item's content."""
-    from layers.dates import parse_event_date
+def _title_html(source: Source) -> str:
+    if source.title:
+        return f"<cite>{esc(source.title)}</cite>"
+    return (
+        f'{esc(source.description)} <span class="atlas-muted" title="{esc(source.title_note)}">'
+        "(title unknown)</span>"
+    )
 
-    parts = [f"{esc(source.publisher)}, <cite>{esc(source.title)}</cite>"]
-    if source.date:
-        parts.append(esc(parse_event_date(source.date).label()))
-    else:
-        parts.append("date unknown")
-    if source.document_number:
-        status = "" if source.document_number_status == "confirmed" else " (number unverified)"
-        parts.append(f"{esc(source.document_number)}{esc(status)}")
+
+def source_link(source: Source) -> str:
+    """The URL as a visible, copyable link (offline, the address itself is the locator)."""
+    if not source.url:
+        return ""
+    kind = url_kind_words(source)
+    return (
+        f'<a class="atlas-url" href="{esc(source.url)}" target="_blank" '
+        f'rel="noopener noreferrer">{esc(source.url)}</a>'
+        + (f' <span class="atlas-muted">({esc(kind)})</span>' if kind else "")
+    )
+
+
+def source_citation(source: Source) -> str:
+    """Publisher, title, author, date, document symbol and URL: enough to find the work."""
+    parts = [f"{esc(source.publisher)}, {_title_html(source)}"]
+    if source.author:
+        parts.append(f"by {esc(source.author)}")
+    parts.append(esc(source_date_words(source)))
+    number = number_words(source)
+    if number:
+        parts.append(f'<span class="atlas-symbol">{esc(number)}</span>')
     text = ", ".join(parts)
     if source.url:
-        text += f' — <a href="{esc(source.url)}" target="_blank" rel="noopener noreferrer">link</a>'
-    if source.via:
+        text += f" — {source_link(source)}"
+    elif source.via:
         text += f' <span class="atlas-muted">(read via {esc(source.via)})</span>'
+    if not source.has_locator:
+        text += (
+            f' <span class="atlas-muted">No link or document number found: '
+            f"{esc(source.locator_note)}</span>"
+        )
     return text
 
 
 def event_item(atlas: Atlas, dated: DatedEvent, *, show_sites: bool = False) -> str:
     """One event: date at its precision, grade, link types, summary, sources."""
     event = dated.event
-    head = (
-        f'<span class="atlas-date">{esc(dated.when.label())}</span> '
-        f"{grade_badge(event.grade)} {link_badges(event.link_types)}"
-    )
+    head = f'<span class="atlas-date">{esc(dated.when.label())}</span> {grade_badges(event)}'
     where = ""
     if show_sites:
         names = [atlas.site_label(s) for s in event.site_ids] or ["Syria-wide"]
@@ -112,7 +146,8 @@ def event_item(atlas: Atlas, dated: DatedEvent, *, show_sites: bool = False) -> 
         f'<div class="atlas-muted">{esc(label)}: {esc(text)}</div>'
         for label, text in (
             ("Date", event.date_note),
-            ("Grade", event.grade_note),
+            ("North Korean link", event.nk_link.note),
+            ("Event grade", event.grade_note),
             ("Last reviewed", day_label(event.last_reviewed)),
         )
         if text
@@ -197,8 +232,9 @@ MARKER_CSS = """
 def popup_html(atlas: Atlas, site: Site, events: list[DatedEvent]) -> str:
     """A compact popup: what the site is and its shown events with grades and sources."""
     rows = "".join(
-        f"<li><b>{esc(e.when.label())}</b> · {esc(GRADE_STYLES[e.event.grade].short)} · "
-        f"{esc(e.event.title)}<br><small>Sources: {esc(_publishers(atlas, e))}</small></li>"
+        f"<li><b>{esc(e.when.label())}</b> · {esc(e.event.title)}<br>"
+        f"<small>{esc(both_grades_words(e.event.grade, e.event.link_grade))}<br>"
+        f"Sources: {esc(_publishers(atlas, e))}</small></li>"
         for e in events
     )
     return (
@@ -223,9 +259,12 @@ def legend_html() -> str:
         for style in [*GRADE_STYLES.values(), NO_LINK_STYLE]
     )
     return (
-        f'{PANEL_CSS}<div class="atlas-panel"><strong>Marker shape = strongest evidence '
-        f'of a North Korean link among the shown events</strong><ul class="atlas-legend">'
-        f'{items}</ul><div class="atlas-muted">Dashed ring = coordinate precision.</div></div>'
+        f'{PANEL_CSS}<div class="atlas-panel atlas-legend-box"><strong>Marker shape = strongest '
+        f"evidence of a North Korean link among the shown events</strong>"
+        f'<ul class="atlas-legend">{items}</ul><div class="atlas-muted">Graded on the link, not '
+        "on the event: an IAEA finding about the building that says nothing of North Korea "
+        "does not make the link an official finding. Dashed ring = coordinate precision."
+        "</div></div>"
     )
 
 
@@ -260,17 +299,21 @@ _TABLE_COLUMNS = (
     ("Date", "12%"),
     ("Site", "13%"),
     ("Event", "34%"),
-    ("Evidence", "15%"),
+    ("Evidence (North Korean link · event)", "15%"),
     ("Sources", "26%"),
 )
 
 
 def source_short(source: Source) -> str:
-    """Publisher and title (linked where a URL exists): the compact form for tables."""
-    title = esc(source.title)
-    if source.url:
-        title = f'<a href="{esc(source.url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
-    return f"{esc(source.publisher)}: <cite>{title}</cite>"
+    """Publisher, title and date, with the symbol and URL visible: the form for tables."""
+    number = number_words(source)
+    parts = [
+        f"{esc(source.publisher)}: {_title_html(source)}",
+        esc(source_date_words(source)),
+        *([f'<span class="atlas-symbol">{esc(number)}</span>'] if number else []),
+    ]
+    text = ", ".join(parts)
+    return f"{text} — {source_link(source)}" if source.url else text
 
 
 def events_table_html(
@@ -289,13 +332,12 @@ def events_table_html(
         sources = "<br>".join(
             source_short(atlas.sources[s]) for s in event.source_ids if s in atlas.sources
         )
-        links = ", ".join(LINK_LABELS[link] for link in event.link_types)
         rows.append(
             f'<tr id="event-{esc(event.id)}" data-event-id="{esc(event.id)}"{marked(event.id)}>'
             f"<td>{esc(dated.when.label())}</td><td>{esc(sites)}</td>"
             f"<td><strong>{esc(event.title)}</strong>"
             f"<details><summary>Summary</summary>{esc(event.summary)}</details></td>"
-            f"<td>{grade_badge(event.grade)}<br>DPRK link: {esc(links)}</td>"
+            f"<td>{grade_badges(event)}</td>"
             f"<td>{sources}</td></tr>"
         )
     columns = "".join(f'<col style="width:{width}">' for _, width in _TABLE_COLUMNS)
@@ -324,7 +366,7 @@ def lesson_step_html(
         if ref in events:
             dated = events[ref]
             cited.append(
-                f"<li>{esc(dated.when.label())} {grade_badge(dated.event.grade)} "
+                f"<li>{esc(dated.when.label())} {grade_badges(dated.event)} "
                 f"{esc(dated.event.title)} <span class='atlas-muted'>[{esc(ref)}]"
                 f"</span></li>"
             )

@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from layers.basemap import BBOX
-from layers.filters import FIRST_YEAR, Filters, event_matches, last_year
+from layers.filters import FIRST_YEAR, Filters, GradeBasis, event_matches, last_year
 from layers.load import display_name
 from layers.mapview import MAX_ZOOM, MIN_ZOOM
 from layers.model import Atlas
@@ -52,7 +52,7 @@ EVENT_ID = re.compile(r"^E\d+[a-z]?$")
 _MARKUP = re.compile(r"[`*_#\[\]<>|\\~$]")
 
 #: Words that mark a sentence as attributed rather than asserted.
-HEDGES = ("alleged", "allege", "claim", "according to", "reportedly", "says", "said")
+HEDGES = ("alleged", "allege", "allegation", "claim", "according to", "reportedly", "says", "said")
 
 
 def _plain(value: str) -> str:
@@ -112,6 +112,9 @@ class StepFilters(_Record):
     years: tuple[Year, Year]
     link_types: list[LinkType] | None = Field(None, min_length=1)
     grades: list[Grade] | None = Field(None, min_length=1)
+    grade_basis: GradeBasis = Field(
+        "link", description="Which grade `grades` reads: the North Korean link's or the event's"
+    )
     layers: list[LayerId] | None = Field(None, min_length=1)
     syria_wide: Annotated[bool, Strict()] = True
 
@@ -358,10 +361,15 @@ def _advice(step: LessonStep, atlas: Atlas) -> list[tuple[str, str]]:
         for event_id in step.highlight_event_ids
         if not event_matches(atlas, events[event_id], filters)
     ]
+    weak_grades = (Grade.ALLEGED, Grade.DISPUTED)
     weak = [
         cited
         for cited in step.citations
-        if cited in events and events[cited].event.grade in (Grade.ALLEGED, Grade.DISPUTED)
+        if cited in events
+        and (
+            events[cited].event.grade in weak_grades
+            or events[cited].event.link_grade in weak_grades
+        )
     ]
     if weak and not any(word in step.text.lower() for word in HEDGES):
         found.append(
@@ -387,6 +395,7 @@ def step_filters(step: LessonStep, atlas: Atlas) -> Filters:
         last_year=chosen.years[1],
         link_types=frozenset(chosen.link_types or LinkType),
         grades=frozenset(chosen.grades or Grade),
+        grade_basis=chosen.grade_basis,
     )
 
 

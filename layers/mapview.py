@@ -17,7 +17,6 @@ from layers.basemap import BBOX, apply_basemap
 from layers.html import MARKER_CSS, marker_icon_html, popup_html, site_tooltip
 from layers.leaflet import SiteMarkers
 from layers.model import Atlas, DatedEvent, Site
-from layers.schema import Grade, LinkType
 from layers.style import GRADE_STYLES, NO_LINK_STYLE, GradeStyle, strongest
 
 SYRIA_BOUNDS = ((32.3, 35.6), (37.4, 42.4))  # (south, west), (north, east)
@@ -51,8 +50,10 @@ def base_map(basemap: str = "offline") -> folium.Map:
 
 
 def site_style(events: list[DatedEvent]) -> GradeStyle:
-    """The marker style: the strongest grade among shown events with a North Korean link."""
-    linked: list[Grade] = [e.event.grade for e in events if LinkType.NONE not in e.event.link_types]
+    """The marker style: the strongest grade of a North Korean link among the shown events
+    (not the events' own grades: an IAEA finding that says nothing about North Korea does not
+    make a site's North Korean link an official finding)."""
+    linked = [e.event.link_grade for e in events if e.event.link_grade is not None]
     grade = strongest(linked)
     return GRADE_STYLES[grade] if grade is not None else NO_LINK_STYLE
 

@@ -54,6 +54,7 @@ def step_view_state(lesson: Lesson, index: int, atlas: Atlas) -> urlstate.ViewSt
         years=(chosen.years[0], chosen.years[1]),
         link_types=frozenset(chosen.link_types or LinkType),
         grades=frozenset(chosen.grades or Grade),
+        grade_basis=chosen.grade_basis,
         site=step.view.site,
         lesson=lesson.id,
         step_index=index,

@@ -57,8 +57,40 @@ class Grade(StrEnum):
     DISPUTED = "disputed"
 
 
+#: Strongest first: the order in which grades outrank each other on the map and in `validate`.
+GRADE_ORDER: tuple[Grade, ...] = tuple(Grade)
+
+
+def grade_rank(grade: Grade) -> int:
+    """0 for the strongest evidence (an official finding), 4 for disputed."""
+    return GRADE_ORDER.index(grade)
+
+
+class LinkGrade(StrEnum):
+    """The grade of an event's North Korean link: a grade, or `none` (not addressed)."""
+
+    CONFIRMED_OFFICIAL = "confirmed-official"
+    OFFICIAL_GOV = "official-gov"
+    REPORTED = "reported"
+    ALLEGED = "alleged"
+    DISPUTED = "disputed"
+    NONE = "none"
+
+    @property
+    def as_grade(self) -> Grade | None:
+        """The same value as a Grade; None for `none` (the event does not address a link)."""
+        return None if self is LinkGrade.NONE else Grade(self.value)
+
+
+NOT_ADDRESSED = LinkGrade.NONE
+
+
 class LinkType(StrEnum):
-    """The kind of North Korean link an event documents; `none` where none is documented."""
+    """The kind of North Korean link an event documents.
+
+    `none` is not stored in a record (an event without a link has `nk_link.grade: "none"` and
+    no types); it names those events in the link filter and the chronology.
+    """
 
     NUCLEAR = "nuclear"
     CHEMICAL = "chemical"
@@ -145,6 +177,41 @@ class LayerInfo(_Record):
     mapped: bool = True
 
 
+class NkLink(_Record):
+    """What an event says about North Korea: the kind of link and how strong its evidence is.
+
+    Kept apart from the event's own grade because the two differ: the IAEA's finding that the
+    Al Kibar building was very likely a reactor is an official finding, while what it says of
+    North Korea's part is a recorded allegation. The map grades sites by this link.
+    """
+
+    types: list[LinkType] = Field(
+        default_factory=list, description="Kinds of link; empty when the grade is 'none'"
+    )
+    grade: LinkGrade = Field(
+        description="Grade of the link itself, never stronger than the event's; "
+        "'none' when the event does not address a North Korean link"
+    )
+    note: Text = Field(description="Why this link grade: who says what about North Korea")
+
+    @field_validator("types")
+    @classmethod
+    def _kinds(cls, value: list[LinkType]) -> list[LinkType]:
+        if LinkType.NONE in value:
+            raise ValueError("'none' is not a link type here: use grade 'none' and no types")
+        if len(set(value)) != len(value):
+            raise ValueError("link types repeat")
+        return value
+
+    @model_validator(mode="after")
+    def _types_with_grade(self) -> NkLink:
+        if self.grade == NOT_ADDRESSED and self.types:
+            raise ValueError("a link graded 'none' (not addressed) has no types")
+        if self.grade != NOT_ADDRESSED and not self.types:
+            raise ValueError(f"a link graded '{self.grade.value}' needs at least one type")
+        return self
+
+
 class Event(_Record):
     """A dated claim about one or more sites (none for Syria-wide events)."""
 
@@ -157,9 +224,9 @@ class Event(_Record):
     date_note: Text | None = None
     title: ShortText
     summary: Text
-    link_types: list[LinkType] = Field(min_length=1)
-    grade: Grade
+    grade: Grade = Field(description="How strong the evidence for the event itself is")
     grade_note: Text
+    nk_link: NkLink = Field(description="What the event says about North Korea, graded apart")
     source_ids: list[SourceId] = Field(min_length=1)
     caveat: Text | None = None
     last_reviewed: dt.date
@@ -171,34 +238,112 @@ class Event(_Record):
             raise ValueError("entity ids repeat")
         return value
 
-    @field_validator("link_types")
+    @model_validator(mode="before")
     @classmethod
-    def _none_alone(cls, value: list[LinkType]) -> list[LinkType]:
-        if LinkType.NONE in value and len(value) > 1:
-            raise ValueError("'none' cannot be combined with another link type")
-        if len(set(value)) != len(value):
-            raise ValueError("link types repeat")
-        return value
+    def _no_legacy_link_types(cls, data: object) -> object:
+        if isinstance(data, dict) and "link_types" in data:
+            raise ValueError(
+                "'link_types' was replaced by 'nk_link' in dataset schema 2: give "
+                '"nk_link": {"types": [...], "grade": "...", "note": "..."} '
+                "(see geodata/SCHEMA.md)"
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _link_not_above_event(self) -> Event:
+        link = self.link_grade
+        if link is not None and grade_rank(link) < grade_rank(self.grade):
+            raise ValueError(
+                f"nk_link.grade '{link.value}' is stronger than the event's own grade "
+                f"'{self.grade.value}': what an event says about North Korea cannot be better "
+                "evidenced than the event itself"
+            )
+        return self
+
+    @property
+    def link_grade(self) -> Grade | None:
+        """The grade of the North Korean link; None where the event does not address one."""
+        return self.nk_link.grade.as_grade
+
+    @property
+    def link_types(self) -> list[LinkType]:
+        """The link's kinds, or [LinkType.NONE] for an event that documents no link."""
+        return list(self.nk_link.types) or [LinkType.NONE]
+
+
+class UrlKind(StrEnum):
+    """What the page at a source's URL is, so a reader knows how far it is from the original."""
+
+    OFFICIAL = "official"  # the issuing body's own site (iaea.org, un.org, opcw.org, a ministry)
+    PUBLISHER = "publisher"  # the original publisher's own page
+    RELAY = "relay"  # a reprint, syndication, blog or mirror: named in `via`
+    ARCHIVE = "archive"  # a web archive's copy of the original page
 
 
 class Source(_Record):
-    """A document or report an event cites."""
+    """A document or report an event cites: something a reader can follow to the work.
+
+    A source names the work as published (or says why its title is unknown), its publisher,
+    its date at the precision known, and a locator: a URL, a document symbol, or both. Where
+    no locator was found after a real search, `locator_note` says so and `validate` counts it.
+    """
 
     id: SourceId
-    publisher: ShortText
-    title: ShortText
+    publisher: ShortText = Field(description="The original publisher, not the relay")
+    title: ShortText | None = Field(
+        None, description="The title as published, exactly; null when it is not known"
+    )
+    title_note: Text | None = Field(
+        None, description="Why the title is unknown (required when title is null)"
+    )
+    description: ShortText | None = Field(
+        None, description="What the work is, in a few words, where the title is unknown"
+    )
+    author: ShortText | None = None
     date: EdtfDate | None = Field(None, description="Publication date; null where unknown")
     document_number: ShortText | None = None
     document_number_status: Literal["confirmed", "unverified"] | None = None
     url: HttpUrl | None = None
+    url_kind: UrlKind | None = Field(None, description="What the URL is (required with a url)")
     via: Text | None = Field(None, description="The relay or mirror through which it was read")
+    locator_note: Text | None = Field(
+        None, description="Why the source has no URL and no document symbol"
+    )
     note: Text | None = None
 
     @model_validator(mode="after")
-    def _status_with_number(self) -> Source:
+    def _followable(self) -> Source:
         if (self.document_number is None) != (self.document_number_status is None):
             raise ValueError("document_number and document_number_status go together")
+        if self.title is not None and self.title.startswith("["):
+            raise ValueError(
+                "a bracketed description is not a title: set title to null, describe the work "
+                "in 'description' and say why the title is unknown in 'title_note'"
+            )
+        if self.title is None and not (self.title_note and self.description):
+            raise ValueError("a source without a title needs 'description' and 'title_note'")
+        if (self.url is None) != (self.url_kind is None):
+            raise ValueError("url and url_kind go together")
+        if self.url_kind in (UrlKind.RELAY, UrlKind.ARCHIVE) and not self.via:
+            raise ValueError("a relay or archive URL needs 'via' naming the relay")
+        if self.has_locator and self.locator_note:
+            raise ValueError("locator_note is only for a source with no URL and no symbol")
         return self
+
+    @property
+    def has_locator(self) -> bool:
+        """True when a reader can find the work: a URL or a document symbol."""
+        return self.url is not None or self.document_number is not None
+
+    @property
+    def is_primary(self) -> bool:
+        """An issuing body's own document: a symbol, or a URL on its own site."""
+        return self.document_number is not None or self.url_kind is UrlKind.OFFICIAL
+
+    @property
+    def display_title(self) -> str:
+        """The title, or the description marked as such where the title is unknown."""
+        return self.title or f"{self.description} (title unknown)"
 
 
 class EntityKind(StrEnum):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layers.schema import Grade, LinkType
+from layers.schema import Event, Grade, LinkType, grade_rank
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,6 @@ class GradeStyle:
     fill: str  # "none" for the hollow grades
     stroke: str
     dashed: bool
-    rank: int  # 0 is the strongest evidence
 
 
 GRADE_STYLES: dict[Grade, GradeStyle] = {
@@ -31,16 +30,15 @@ GRADE_STYLES: dict[Grade, GradeStyle] = {
         "#3f007d",
         "#3f007d",
         False,
-        0,
     ),
     Grade.OFFICIAL_GOV: GradeStyle(
-        "Government statement", "government statement", "circle", "#6a51a3", "#3f007d", False, 1
+        "Government statement", "government statement", "circle", "#6a51a3", "#3f007d", False
     ),
     Grade.REPORTED: GradeStyle(
-        "Reported (credible outlets)", "reported", "triangle-up", "#bcbddc", "#3f007d", False, 2
+        "Reported (credible outlets)", "reported", "triangle-up", "#bcbddc", "#3f007d", False
     ),
     Grade.ALLEGED: GradeStyle(
-        "Alleged (uncorroborated claim)", "alleged", "diamond", "none", "#3f007d", True, 3
+        "Alleged (uncorroborated claim)", "alleged", "diamond", "none", "#3f007d", True
     ),
     Grade.DISPUTED: GradeStyle(
         "Disputed (contradicted by a credible source)",
@@ -49,7 +47,6 @@ GRADE_STYLES: dict[Grade, GradeStyle] = {
         "none",
         "#3f007d",
         True,
-        4,
     ),
 }
 
@@ -60,7 +57,6 @@ NO_LINK_STYLE = GradeStyle(
     "none",
     "#737373",
     True,
-    5,
 )
 
 LINK_COLOURS: dict[LinkType, str] = {  # Okabe & Ito (2008)
@@ -83,10 +79,42 @@ LINK_LABELS: dict[LinkType, str] = {
     LinkType.NONE: "none documented",
 }
 
+#: Which grade the evidence-grade filter reads: the North Korean link's (default) or the event's.
+GRADE_BASIS_LABELS: dict[str, str] = {
+    "link": "the North Korean link",
+    "event": "the event itself",
+}
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 event', '2 events': a count with its noun agreeing."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def link_grade_words(grade: Grade | None) -> str:
+    """The link's grade in words: 'government statement', or 'not addressed'."""
+    return GRADE_STYLES[grade].short if grade is not None else "not addressed"
+
+
+def link_words(event: Event) -> str:
+    """'government statement (nuclear)', or 'not addressed': the link, kinds and grade."""
+    if event.link_grade is None:
+        return link_grade_words(None)
+    kinds = ", ".join(LINK_LABELS[link] for link in event.link_types)
+    return f"{GRADE_STYLES[event.link_grade].short} ({kinds})"
+
+
+def both_grades_words(event_grade: Grade, link_grade: Grade | None) -> str:
+    """'Event: official finding · North Korean link: not addressed': both grades, in words."""
+    return (
+        f"Event: {GRADE_STYLES[event_grade].short} · "
+        f"North Korean link: {link_grade_words(link_grade)}"
+    )
+
 
 def strongest(grades: list[Grade]) -> Grade | None:
     """The strongest grade among those given (None for an empty list)."""
-    return min(grades, key=lambda g: GRADE_STYLES[g].rank, default=None)
+    return min(grades, key=grade_rank, default=None)
 
 
 def symbol_svg(style: GradeStyle, size: int = 22) -> str:

@@ -8,7 +8,7 @@ from collections import Counter
 from layers.filters import Filters, last_year
 from layers.mapview import events_by_site, site_style
 from layers.model import Atlas, DatedEvent, Site
-from layers.style import GRADE_STYLES, LINK_LABELS
+from layers.style import GRADE_STYLES, LINK_LABELS, link_grade_words, plural
 
 
 def _count(counter: Counter, labels: dict) -> str:
@@ -23,18 +23,24 @@ def view_summary(
         return "No event matches the current filters, so the map shows no site."
     years = f"{filters.first_year} to {filters.last_year or last_year()}"
     located = sum(1 for site in atlas.sites.values() if site.located)
+    link_grades = Counter(e.event.link_grade for e in events)
     grades = Counter(e.event.grade for e in events)
     links = Counter(link for e in events for link in e.event.link_types)
     grade_labels = {grade: style.short for grade, style in GRADE_STYLES.items()}
+    link_labels = {**grade_labels, None: link_grade_words(None)}
     syria_wide = sum(1 for e in events if e.syria_wide)
     parts = [
-        f"Showing {len(events)} events from {years}: {len(sites)} of {located} mapped sites"
-        + (f", and {syria_wide} Syria-wide events." if syria_wide else "."),
-        f"Evidence: {_count(grades, grade_labels)}.",
-        f"North Korean link: {_count(links, LINK_LABELS)}.",
+        f"Showing {plural(len(events), 'event')} from {years}: "
+        f"{len(sites)} of {located} mapped sites"
+        + (f", and {plural(syria_wide, 'Syria-wide event')}." if syria_wide else "."),
+        f"Evidence of a North Korean link: {_count(link_grades, link_labels)}.",
+        f"Kinds of link: {_count(links, LINK_LABELS)}.",
+        f"The events themselves: {_count(grades, grade_labels)}.",
     ]
     grouped = events_by_site(events)
     for site in sites:
         shown = grouped.get(site.id, [])
-        parts.append(f"{site.name}: {len(shown)} events; marker shows {site_style(shown).short}.")
+        parts.append(
+            f"{site.name}: {plural(len(shown), 'event')}; marker shows {site_style(shown).short}."
+        )
     return " ".join(parts)

@@ -8,15 +8,16 @@ import hashlib
 import pandas as pd
 
 from layers.model import SYRIA_WIDE, Atlas, DatedEvent
-from layers.style import GRADE_STYLES, LINK_LABELS
+from layers.style import GRADE_STYLES, link_words
+from layers.words import citation_text
 
 COLUMNS = [
     "Date",
     "Earliest day",
     "Site",
     "Event",
-    "DPRK link",
-    "Evidence",
+    "North Korean link",
+    "Event grade",
     "Sources",
     "Last reviewed",
     "ID",
@@ -29,10 +30,7 @@ def events_frame(atlas: Atlas, events: list[DatedEvent]) -> pd.DataFrame:
     for dated in events:
         event = dated.event
         sources = "; ".join(
-            f"{atlas.sources[s].publisher}: {atlas.sources[s].title}"
-            + (f" ({atlas.sources[s].document_number})" if atlas.sources[s].document_number else "")
-            for s in event.source_ids
-            if s in atlas.sources
+            citation_text(atlas.sources[s]) for s in event.source_ids if s in atlas.sources
         )
         rows.append(
             [
@@ -40,7 +38,7 @@ def events_frame(atlas: Atlas, events: list[DatedEvent]) -> pd.DataFrame:
                 dated.when.start,
                 "; ".join(atlas.site_label(s) for s in event.site_ids) or SYRIA_WIDE,
                 event.title,
-                ", ".join(LINK_LABELS[link] for link in event.link_types),
+                link_words(event),
                 GRADE_STYLES[event.grade].label,
                 sources,
                 event.last_reviewed,

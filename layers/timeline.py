@@ -1,17 +1,25 @@
 """The chronology drawn as a plain SVG: events by site over the years.
 
 Plain SVG rather than a Vega chart: it needs no script, so it draws at once, prints, and
-works unchanged in the offline HTML bundle and the handout. Shape and fill give the
-evidence grade (as on the map); a coloured bar under each mark gives the North Korean
-link, and spans cover the whole period a date may mean (a year-precision date spans the
-year). Every mark has a <title> for hover; the event table is the accessible equivalent.
+works unchanged in the offline HTML bundle and the handout. Shape and fill give the grade
+of the event's North Korean link, as on the map (the hover text gives both grades); a
+coloured bar under each mark gives the kind of link, and spans cover the whole period a
+date may mean (a year-precision date spans the year). Every mark has a <title> for hover;
+the event table is the accessible equivalent.
 """
 
 from __future__ import annotations
 
 from layers.html import esc
 from layers.model import SYRIA_WIDE, Atlas, DatedEvent
-from layers.style import GRADE_STYLES, LINK_COLOURS, LINK_LABELS, symbol_svg
+from layers.style import (
+    GRADE_STYLES,
+    LINK_COLOURS,
+    LINK_LABELS,
+    NO_LINK_STYLE,
+    both_grades_words,
+    symbol_svg,
+)
 
 WIDTH = 1000
 LABEL_WIDTH = 190
@@ -70,12 +78,11 @@ def timeline_svg(atlas: Atlas, events: list[DatedEvent], first_year: int, last_y
     for dated in events:
         event = dated.event
         names = [atlas.short_label(s) for s in event.site_ids] or [SYRIA_WIDE]
-        style = GRADE_STYLES[event.grade]
+        style = GRADE_STYLES[event.link_grade] if event.link_grade else NO_LINK_STYLE
         colour = LINK_COLOURS[event.link_types[0]]
-        links = ", ".join(LINK_LABELS[link] for link in event.link_types)
-        tip = (
-            f"{dated.when.label()} — {event.title} ({style.short}; DPRK link: {links}) [{event.id}]"
-        )
+        kinds = ", ".join(LINK_LABELS[link] for link in event.link_types)
+        grades = both_grades_words(event.grade, event.link_grade)
+        tip = f"{dated.when.label()} — {event.title} ({grades}; kind: {kinds}) [{event.id}]"
         for name in names:
             if name not in rows:
                 continue
@@ -100,7 +107,7 @@ def timeline_legend() -> str:
     """Grades (shape) and link types (colour bar), as HTML beside the SVG."""
     grades = "".join(
         f'<span style="margin-right:.8rem">{symbol_svg(style, 13)} {esc(style.short)}</span>'
-        for style in GRADE_STYLES.values()
+        for style in [*GRADE_STYLES.values(), NO_LINK_STYLE]
     )
     links = "".join(
         f'<span style="margin-right:.8rem"><span style="display:inline-block;width:14px;'
@@ -109,6 +116,7 @@ def timeline_legend() -> str:
         for link, colour in LINK_COLOURS.items()
     )
     return (
-        f'<div class="atlas-muted" style="font-size:.85rem">Mark = evidence grade: {grades}'
+        f'<div class="atlas-muted" style="font-size:.85rem">Mark = grade of the North Korean '
+        f"link (as on the map): {grades}"
         f"<br>Bar = North Korean link, over the period the date covers: {links}</div>"
     )

@@ -16,6 +16,8 @@ syria     ``0``                      ``0`` hides Syria-wide events (``1`` = defa
 years     ``2007-2011``              first and last year, 1966 to this year
 link      ``nuclear,chemical``       North Korean link types shown; ``-`` for none
 grade     ``alleged``                evidence grades shown; ``-`` for none
+gradeof   ``event``                  which grade ``grade`` reads: ``link`` (default), the
+                                     North Korean link's, or ``event``, the event's own
 site      ``S1``                     the site in the detail panel
 lesson    ``north-korea-in-syria``   the lesson being presented
 step      ``3``                      the lesson's step, counted from 1 (needs lesson)
@@ -37,20 +39,22 @@ from typing import Any
 
 from layers.basemap import BBOX, OFFLINE, basemap_choices
 from layers.dates import parse_event_date
-from layers.filters import FIRST_YEAR, Filters, last_year
+from layers.filters import FIRST_YEAR, Filters, GradeBasis, last_year
 from layers.lessons import Lesson
 from layers.mapview import MAX_ZOOM, MIN_ZOOM
 from layers.model import Atlas
 from layers.schema import Grade, LinkType
 from layers.selection import SITE_KEY
-from layers.style import GRADE_STYLES, LINK_LABELS
+from layers.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS
 from layers.viewstate import (
     BASEMAP_KEY,
+    GRADE_BASIS_KEY,
     GRADES_KEY,
     LINKS_KEY,
     SYRIA_WIDE_KEY,
     YEARS_KEY,
     default_years,
+    grade_basis_from_state,
     layer_key,
 )
 
@@ -80,6 +84,7 @@ class ViewState:
     years: tuple[int, int] = field(default_factory=default_years)
     link_types: frozenset[LinkType] = frozenset(LinkType)
     grades: frozenset[Grade] = frozenset(Grade)
+    grade_basis: GradeBasis = "link"
     site: str | None = None
     lesson: str | None = None
     step_index: int | None = None  # None with a lesson: its first step
@@ -102,6 +107,7 @@ def to_filters(view: ViewState) -> Filters:
         last_year=view.years[1],
         link_types=view.link_types,
         grades=view.grades,
+        grade_basis=view.grade_basis,
     )
 
 
@@ -142,6 +148,7 @@ _WRITERS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "years": ("years", lambda years: f"{years[0]}-{years[1]}"),
     "link_types": ("link", lambda links: _members(links, LinkType)),
     "grades": ("grade", lambda grades: _members(grades, Grade)),
+    "grade_basis": ("gradeof", str),
     "site": ("site", str),
     "lesson": ("lesson", str),
     "step_index": ("step", lambda index: str(index + 1)),
@@ -265,6 +272,7 @@ def _readers(atlas: Atlas, lessons: Mapping[str, Lesson]) -> dict[str, Any]:
         "years": lambda raw, _: _years(raw),
         "link_types": lambda raw, _: _enum_set(raw, LinkType, "link type"),
         "grades": lambda raw, _: _enum_set(raw, Grade, "grade"),
+        "grade_basis": lambda raw, _: _grade_basis(raw),
         "site": site,
         "lesson": lesson,
         "step_index": step,
@@ -290,6 +298,12 @@ def _enum_set(raw: str, kind: type[LinkType] | type[Grade], label: str) -> froze
     if unknown:
         raise _Refused(f"unknown {label} {', '.join(unknown)[:ECHO]}")
     return frozenset(known[item] for item in items)
+
+
+def _grade_basis(raw: str) -> GradeBasis:
+    if raw not in GRADE_BASIS_LABELS:
+        raise _Refused(f"use {' or '.join(GRADE_BASIS_LABELS)}")
+    return "event" if raw == "event" else "link"
 
 
 def _flag(raw: str) -> bool:
@@ -350,6 +364,7 @@ def to_session(view: ViewState, atlas: Atlas) -> dict[str, Any]:
             YEARS_KEY: tuple(view.years),
             LINKS_KEY: [link for link in LinkType if link in view.link_types],
             GRADES_KEY: [grade for grade in Grade if grade in view.grades],
+            GRADE_BASIS_KEY: view.grade_basis,
             BASEMAP_KEY: view.basemap,
             SITE_KEY: view.site,
             LESSON_KEY: view.lesson,
@@ -376,6 +391,7 @@ def from_session(state: Mapping[str, Any], atlas: Atlas) -> ViewState:
         years=(int(first), int(last)),
         link_types=frozenset(LinkType(v) for v in state.get(LINKS_KEY, list(LinkType))),
         grades=frozenset(Grade(v) for v in state.get(GRADES_KEY, list(Grade))),
+        grade_basis=grade_basis_from_state(state),
         site=state.get(SITE_KEY) if state.get(SITE_KEY) in atlas.sites else None,
         lesson=state.get(LESSON_KEY),
         step_index=state.get(STEP_KEY),
@@ -402,7 +418,8 @@ def describe(view: ViewState, atlas: Atlas) -> str:
     if not view.syria_wide:
         parts.append("Syria-wide events hidden")
     parts.append(_chosen("North Korean link", view.link_types, LinkType, LINK_LABELS.get))
-    parts.append(_chosen("evidence", view.grades, Grade, lambda g: GRADE_STYLES[g].short, "grades"))
+    graded = f"evidence ({GRADE_BASIS_LABELS[view.grade_basis]})"
+    parts.append(_chosen(graded, view.grades, Grade, lambda g: GRADE_STYLES[g].short, "grades"))
     if view.site:
         parts.append(f"site {atlas.site_label(view.site)}")
     if view.lesson:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from layers.basemap import OFFLINE
-from layers.filters import FIRST_YEAR, Filters, last_year
+from layers.filters import FIRST_YEAR, Filters, GradeBasis, last_year
 from layers.model import Atlas
 from layers.schema import Grade, LinkType
 
@@ -20,6 +20,7 @@ SYRIA_WIDE_KEY = "syria-wide"
 YEARS_KEY = "years"
 LINKS_KEY = "links"
 GRADES_KEY = "grades"
+GRADE_BASIS_KEY = "grade-basis"
 BASEMAP_KEY = "basemap"
 ENTITIES_KEY = "entities"
 
@@ -44,8 +45,14 @@ def filters_from_state(state: Mapping[str, Any], atlas: Atlas) -> Filters:
         last_year=int(last),
         link_types=frozenset(state.get(LINKS_KEY, list(LinkType))),
         grades=frozenset(state.get(GRADES_KEY, list(Grade))),
+        grade_basis=grade_basis_from_state(state),
         entity_ids=frozenset(state.get(ENTITIES_KEY) or ()) or None,  # none chosen: all
     )
+
+
+def grade_basis_from_state(state: Mapping[str, Any]) -> GradeBasis:
+    """Which grade the evidence-grade filter reads: "link" (the default) or "event"."""
+    return "event" if state.get(GRADE_BASIS_KEY) == "event" else "link"
 
 
 def basemap_from_state(state: Mapping[str, Any]) -> str:

@@ -53,20 +53,42 @@ def layer(layer_id: str, *features: dict, order: int = 1, mapped: bool = True) -
     }
 
 
-def event(event_id: str = "E01", site_ids: list[str] | None = None, **fields: Any) -> dict:
+def _valid_grade(grade: object) -> str:
+    """The event's grade for its link, or 'reported' where a test gave a bad grade."""
+    valid = ("confirmed-official", "official-gov", "reported", "alleged", "disputed")
+    return grade if grade in valid else "reported"  # type: ignore[return-value]
+
+
+def event(
+    event_id: str = "E01",
+    site_ids: list[str] | None = None,
+    *,
+    link_types: list[str] | None = None,
+    link_grade: str | None = None,
+    **fields: Any,
+) -> dict:
+    """An event; `link_types` (["none"] for no link) and `link_grade` (the event's grade by
+    default) build its `nk_link`, unless `nk_link` is given whole."""
     record = {
         "id": event_id,
         "site_ids": ["S1"] if site_ids is None else site_ids,
         "date": "2007-09-06",
         "title": f"Event {event_id}",
         "summary": "Something reportedly happened.",
-        "link_types": ["nuclear"],
         "grade": "reported",
         "grade_note": "test",
         "source_ids": ["src-a"],
         "last_reviewed": REVIEWED,
     }
     record.update(fields)
+    if "nk_link" not in record:
+        types = ["nuclear"] if link_types is None else link_types
+        linked = types != ["none"]
+        record["nk_link"] = {
+            "types": types if linked else [],
+            "grade": (link_grade or _valid_grade(record["grade"])) if linked else "none",
+            "note": "test link",
+        }
     return record
 
 
@@ -77,6 +99,7 @@ def source(source_id: str = "src-a", **fields: Any) -> dict:
         "title": "A test article",
         "date": "2008-04-24",
         "url": "https://example.org/a",
+        "url_kind": "publisher",
     }
     record.update(fields)
     return record

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from layers import viewstate
 from layers.filters import last_year
-from layers.schema import Grade
+from layers.schema import Grade, LinkType
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
@@ -62,16 +63,28 @@ def test_default_view_shows_all_five_sites_and_every_event():
     assert not at.warning and not at.error
     assert "Data problem" not in _markdown(at)
     [text] = [m.value for m in at.markdown if "Showing 45 events" in m.value]
-    assert "Al Kibar suspected reactor site: 11 events; marker shows official finding" in text
+    # The markers grade the North Korean link, not the events (issue: Al Kibar said
+    # "official finding" from IAEA events that make no finding about North Korea).
+    assert "Al Kibar suspected reactor site: 11 events; marker shows government statement" in text
+    assert "Masyaf" in text and "marker shows no DPRK link documented" in text
+    assert "marker shows official finding" not in text
 
 
-def test_grade_filter_leaves_only_sites_with_such_events():
+def test_grade_filter_on_the_event_leaves_only_sites_with_such_events():
     at = _run()
-    _pills(at, "Evidence grade").set_value([Grade.ALLEGED]).run()
-    assert _sites_on_map(at) == {"S1", "S2", "S3", "S4"}  # the embassy has no alleged event
+    at.radio(key=viewstate.GRADE_BASIS_KEY).set_value("event").run()
+    _pills(at, "Evidence grade").set_value([Grade.CONFIRMED_OFFICIAL]).run()
+    assert _sites_on_map(at) == {"S1", "S3", "S4"}  # IAEA at Al Kibar, OPCW at Barzeh, Jamraya
     rows = _table_rows(at).values()
-    assert rows and all("Alleged (uncorroborated claim)" in row for row in rows)
-    assert not any("Official finding" in row or "Reported (" in row for row in rows)
+    assert rows and all("Official finding (international body)" in row for row in rows)
+
+
+def test_grade_filter_on_the_link_hides_links_of_other_grades():
+    at = _run()
+    _pills(at, "North Korean link").set_value([lt for lt in LinkType if lt != LinkType.NONE])
+    _pills(at, "Evidence grade").set_value([Grade.CONFIRMED_OFFICIAL]).run()
+    # No event documents a North Korean link by an official finding of an international body.
+    assert _sites_on_map(at) == set()
 
 
 def test_year_range_filters_events_and_markers():

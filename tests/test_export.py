@@ -30,7 +30,7 @@ from layers.export import (
 )
 from layers.filters import Filters, filter_events, sites_shown
 from layers.load import DEFAULT_DATA_DIR, load_atlas
-from layers.schema import Grade, Source
+from layers.schema import Grade, LinkType, Source
 from layers.style import GRADE_STYLES
 from tests.factories import event, layer, site_feature, source, tree_digest, write_dataset
 
@@ -274,7 +274,7 @@ def test_every_format_carries_its_provenance(atlas, fmt):
     version, exported_at, words, machine, citations = _provenance(fmt, data)
     assert version == atlas.info.version
     assert exported_at == "2026-11-26T12:30:05Z"
-    assert "evidence: official finding" in words
+    assert "evidence (the North Korean link): official finding" in words
     assert machine["grades"] == ["confirmed-official"] and machine["link_types"] is None
     cited = {s for dated in filter_events(atlas, filters) for s in dated.event.source_ids}
     assert citations == {citation_text(atlas.sources[s]) for s in cited}
@@ -320,12 +320,24 @@ def test_a_day_narrows_the_years(hostile):
 
 def test_cli_grade_filter_exports_only_alleged_events(atlas, tmp_path, capsys):
     out = tmp_path / "alleged.geojson"
-    assert main(["export", "--format", "geojson", "--grade", "alleged", "-o", str(out)]) == 0
+    argv = ["export", "--format", "geojson", "--grade", "alleged", "--grade-of", "event"]
+    assert main([*argv, "-o", str(out)]) == 0
     records = read_export(out)
     assert records and {r.grade for r in records} == {Grade.ALLEGED}
-    expected = filter_events(atlas, Filters(grades=frozenset({Grade.ALLEGED})))
+    expected = filter_events(atlas, Filters(grades=frozenset({Grade.ALLEGED}), grade_basis="event"))
     assert [r.id for r in records] == [d.id for d in expected]
     assert f"wrote {len(records)} event(s)" in capsys.readouterr().out
+
+
+def test_cli_grade_filter_reads_the_north_korean_link_by_default(atlas, tmp_path):
+    out = tmp_path / "alleged-links.geojson"
+    argv = ["export", "--format", "geojson", "--grade", "alleged", "--link-type"]
+    links = [t.value for t in LinkType if t is not LinkType.NONE]
+    assert main([*argv, *links, "-o", str(out)]) == 0
+    records = read_export(out)
+    assert records and {r.link_grade for r in records} == {Grade.ALLEGED}
+    # The IAEA's report is an official finding whose North Korean part is an allegation.
+    assert "E09" in {r.id for r in records}
 
 
 def test_cli_from_a_year_and_to_a_month(atlas, tmp_path):

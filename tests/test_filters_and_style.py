@@ -15,7 +15,8 @@ def _atlas(tmp_path):
     }
     events = [
         event("E01", ["S1"], date="1997", grade="reported", link_types=["nuclear"]),
-        event("E02", ["S1"], date="2011-05-24", grade="confirmed-official"),
+        # An official finding whose North Korean link is only a recorded allegation (GOV/2011/30).
+        event("E02", ["S1"], date="2011-05-24", grade="confirmed-official", link_grade="alleged"),
         event("E03", ["S2"], date="2017-09-07", grade="reported", link_types=["none"]),
         event("E04", [], date="2016-03-22", grade="alleged", link_types=["military"]),
         event("E05", ["S1", "S2"], date="2017-05-04", grade="alleged", link_types=["chemical"]),
@@ -38,9 +39,24 @@ def test_year_range_keeps_events_that_overlap_it(tmp_path):
     assert _ids(shown) == ["E02", "E04"]
 
 
-def test_grade_and_link_type_filters(tmp_path):
+def test_grade_filter_reads_the_link_by_default_and_the_event_when_asked(tmp_path):
     atlas = _atlas(tmp_path)
-    assert _ids(filter_events(atlas, Filters(grades=frozenset({Grade.ALLEGED})))) == ["E04", "E05"]
+    alleged = frozenset({Grade.ALLEGED})
+    # Link grades: E02's link is alleged; E03 has no link, so the link-type filter decides.
+    assert _ids(filter_events(atlas, Filters(grades=alleged))) == ["E02", "E04", "E05", "E03"]
+    no_link_hidden = Filters(grades=alleged, link_types=frozenset(LinkType) - {LinkType.NONE})
+    assert _ids(filter_events(atlas, no_link_hidden)) == ["E02", "E04", "E05"]
+    assert _ids(filter_events(atlas, Filters(grades=alleged, grade_basis="event"))) == [
+        "E04",
+        "E05",
+    ]
+    official = frozenset({Grade.CONFIRMED_OFFICIAL})
+    assert _ids(filter_events(atlas, Filters(grades=official, grade_basis="event"))) == ["E02"]
+    assert "E02" not in _ids(filter_events(atlas, Filters(grades=official)))
+
+
+def test_link_type_none_selects_events_without_a_link(tmp_path):
+    atlas = _atlas(tmp_path)
     only_none = Filters(link_types=frozenset({LinkType.NONE}))
     assert _ids(filter_events(atlas, only_none)) == ["E03"]
 
@@ -61,7 +77,9 @@ def test_a_site_without_shown_events_is_not_drawn(tmp_path):
 def test_marker_shows_the_strongest_grade_of_a_documented_link(tmp_path):
     atlas = _atlas(tmp_path)
     at_s1 = atlas.events_at("S1")
-    assert site_style(at_s1) is GRADE_STYLES[Grade.CONFIRMED_OFFICIAL]
+    # E02 is an official finding, but what it says of North Korea is alleged: the marker
+    # shows the strongest link (E01, reported), not the strongest event.
+    assert site_style(at_s1) is GRADE_STYLES[Grade.REPORTED]
     only_none_link = [e for e in atlas.events_at("S2") if e.id == "E03"]
     assert site_style(only_none_link) is NO_LINK_STYLE
 

@@ -237,7 +237,7 @@ def test_citation_names_version_view_link_and_access_date() -> None:
     text = urlstate.citation(view, atlas(), url, dt.date(2026, 11, 26))
     info = atlas().info
     assert text.startswith(f"DPRK–Syria Atlas, dataset version {info.version} (released ")
-    assert "years 2007–2011" in text and "evidence: alleged" in text
+    assert "years 2007–2011" in text and "evidence (the North Korean link): alleged" in text
     assert "Al Kibar suspected reactor site" in text and f"lesson {LESSON}" in text
     assert f"{url}. Accessed 26 November 2026." in text
 
@@ -246,7 +246,7 @@ def test_description_of_the_default_view() -> None:
     words = urlstate.describe(default_view(), atlas())
     assert words == (
         f"years {FIRST_YEAR}–{last_year()}; all site layers; North Korean link: all types; "
-        "evidence: all grades"
+        "evidence (the North Korean link): all grades"
     )
 
 

@@ -15,7 +15,7 @@ from layers.html import esc
 from layers.load import data_dir
 from layers.model import Atlas
 from layers.page import show_html
-from layers.style import GRADE_STYLES
+from layers.style import both_grades_words
 
 # status -> (symbol, label, colour, border style): shape and word, not colour alone.
 STATUS_LOOK = {
@@ -84,7 +84,8 @@ def events_and_sources(atlas: Atlas, claim: Claim) -> str:
             continue
         items.append(
             f'<li><a href="./#event-{esc(event_id)}" title="On the map page">{esc(event_id)}</a>'
-            f" · {esc(dated.when.label())} · <em>{esc(GRADE_STYLES[dated.event.grade].short)}"
+            f" · {esc(dated.when.label())} · "
+            f"<em>{esc(both_grades_words(dated.event.grade, dated.event.link_grade))}"
             f"</em><br>{esc(dated.event.title)}</li>"
         )
     for source_id in claim.source_ids:
