@@ -13,12 +13,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from layers.changelog import CHANGELOG_FILE, Changelog, load_changelog
 from layers.claims import ClaimsFile, load_claims
 from layers.dates import parse_event_date
 from layers.export import FORMATS, ExportPathError, export, refuse_data_dir
 from layers.filters import Filters, filter_events
 from layers.lessons import Lesson, load_lesson, load_lessons
-from layers.load import load_atlas, load_site_layer, read_json
+from layers.load import display_name, load_atlas, load_site_layer, read_json
 from layers.problems import Problem, errors_only, problems_from_validation, summarise
 from layers.schema import (
     DatasetInfo,
@@ -29,6 +30,7 @@ from layers.schema import (
     SiteFeature,
     SourcesFile,
 )
+from layers.validate import publication_problems, source_coverage
 
 _RECORD_FILES = {
     "events.json": EventsFile,
@@ -36,6 +38,7 @@ _RECORD_FILES = {
     "dataset.json": DatasetInfo,
     "entities.json": EntitiesFile,
     "claims.json": ClaimsFile,
+    CHANGELOG_FILE: Changelog,
 }
 
 
@@ -52,7 +55,15 @@ def _validate_path(path: Path) -> tuple[list[Problem], str]:
             f"{len(claims.claims) if claims else 0} claims"
         )
         claim_problems = list(claims.problems) if claims else []
-        return [*atlas.problems, *lesson_problems, *claim_problems], counts
+        _, changelog_problems = load_changelog(path, atlas.info.version)
+        published = publication_problems(
+            atlas,
+            sources_file=display_name(path / "sources.json", path),
+            events_file=display_name(path / "events.json", path),
+        )
+        coverage = source_coverage(atlas.sources.values()).sentence()
+        problems = [*atlas.problems, *lesson_problems, *claim_problems, *changelog_problems]
+        return [*problems, *published], f"{counts}; {coverage}"
     if path.suffix in (".yaml", ".yml"):
         root = path.parent.parent  # <data folder>/lessons/<lesson>.yaml
         lesson, problems = load_lesson(path, load_atlas(root), label=str(path))

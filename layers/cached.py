@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from layers.changelog import Changelog, load_changelog
 from layers.lessons import Lesson, load_lessons
 from layers.load import data_dir, load_atlas
 from layers.model import Atlas
@@ -20,6 +21,16 @@ def _atlas_at(root: str) -> Atlas:
 def current_atlas() -> Atlas:
     """The atlas from the configured data folder (ATLAS_DATA_DIR or geodata/)."""
     return _atlas_at(str(data_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _changelog_at(root: str) -> tuple[Changelog | None, list[Problem]]:
+    return load_changelog(Path(root), _atlas_at(root).info.version)
+
+
+def current_changelog() -> tuple[Changelog | None, list[Problem]]:
+    """The corrections log of the configured data folder (None where it has none)."""
+    return _changelog_at(str(data_dir()))
 
 
 @st.cache_resource(show_spinner=False)

@@ -112,11 +112,13 @@ class PrecisionClass(StrEnum):
     UNKNOWN = "unknown"
 
 
-class _Record(BaseModel):
+class Record(BaseModel):
+    """Every record: unknown fields refused, values frozen, text stripped."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class SiteProperties(_Record):
+class SiteProperties(Record):
     """The properties of one site feature in a `geodata/sites/*.geojson` layer."""
 
     id: SiteId
@@ -137,7 +139,7 @@ class SiteProperties(_Record):
     last_reviewed: dt.date
 
 
-class PointGeometry(_Record):
+class PointGeometry(Record):
     type: Literal["Point"]
     coordinates: tuple[float, float] | tuple[float, float, float]
 
@@ -150,7 +152,7 @@ class PointGeometry(_Record):
         return value
 
 
-class SiteFeature(_Record):
+class SiteFeature(Record):
     """A site: a GeoJSON Feature whose geometry is a Point, or null when no coordinate exists."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
@@ -168,7 +170,7 @@ class SiteFeature(_Record):
         return self
 
 
-class LayerInfo(_Record):
+class LayerInfo(Record):
     """The `atlas_layer` member of a site layer FeatureCollection."""
 
     id: LayerId
@@ -177,7 +179,7 @@ class LayerInfo(_Record):
     mapped: bool = True
 
 
-class NkLink(_Record):
+class NkLink(Record):
     """What an event says about North Korea: the kind of link and how strong its evidence is.
 
     Kept apart from the event's own grade because the two differ: the IAEA's finding that the
@@ -212,7 +214,7 @@ class NkLink(_Record):
         return self
 
 
-class Event(_Record):
+class Event(Record):
     """A dated claim about one or more sites (none for Syria-wide events)."""
 
     id: EventId
@@ -280,7 +282,7 @@ class UrlKind(StrEnum):
     ARCHIVE = "archive"  # a web archive's copy of the original page
 
 
-class Source(_Record):
+class Source(Record):
     """A document or report an event cites: something a reader can follow to the work.
 
     A source names the work as published (or says why its title is unknown), its publisher,
@@ -360,7 +362,7 @@ def _has_script(value: str | None, first: int, last: int, script: str) -> str | 
     return value
 
 
-class Entity(_Record):
+class Entity(Record):
     """An organisation, person or vessel that sourced events name.
 
     Entities let an analyst follow one actor (KOMID, Cheng Tong, a ship) across sites and
@@ -396,19 +398,19 @@ class Entity(_Record):
         return self
 
 
-class EventsFile(_Record):
+class EventsFile(Record):
     events: list[Event]
 
 
-class SourcesFile(_Record):
+class SourcesFile(Record):
     sources: list[Source]
 
 
-class EntitiesFile(_Record):
+class EntitiesFile(Record):
     entities: list[Entity]
 
 
-class DatasetInfo(_Record):
+class DatasetInfo(Record):
     """`geodata/dataset.json`: the one place the dataset's version lives."""
 
     title: ShortText

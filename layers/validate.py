@@ -7,11 +7,12 @@ does not exist; these checks catch that, and keep every claim the app shows sour
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from layers.model import Atlas, DatedEvent
 from layers.problems import Problem, Severity
-from layers.schema import Entity, Source
+from layers.schema import Entity, Grade, Source
 
 
 def unresolved(
@@ -141,3 +142,82 @@ def check_entities(
             continue
         kept.setdefault(entity.id, entity)
     return kept, problems
+
+
+# --------------------------------------------------------------------------- publication
+
+
+@dataclass(frozen=True)
+class SourceCoverage:
+    """How many sources a reader can follow: a date and a locator (URL or symbol)."""
+
+    total: int
+    followable: int
+    without_locator: tuple[str, ...]
+    without_date: tuple[str, ...]
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.followable / self.total if self.total else 100.0
+
+    def sentence(self) -> str:
+        return (
+            f"{self.followable} of {self.total} sources ({self.percent:.0f}%) have a date and "
+            f"a URL or document symbol; {len(self.without_locator)} have no URL or symbol, "
+            f"{len(self.without_date)} no date"
+        )
+
+
+def source_coverage(sources: Iterable[Source]) -> SourceCoverage:
+    chosen = list(sources)
+    return SourceCoverage(
+        total=len(chosen),
+        followable=sum(1 for s in chosen if s.date and s.has_locator),
+        without_locator=tuple(s.id for s in chosen if not s.has_locator),
+        without_date=tuple(s.id for s in chosen if not s.date),
+    )
+
+
+def publication_problems(atlas: Atlas, *, sources_file: str, events_file: str) -> list[Problem]:
+    """Checks a published dataset must pass beyond the schema (run by `validate`, not by
+    the app, which should not greet readers with the data's to-do list):
+
+    - a source with no URL and no symbol is a warning, and an error when `locator_note`
+      does not say why;
+    - an event graded official finding must cite a primary document: one with a document
+      symbol, or a URL on the issuing body's own site (`url_kind: official`).
+    """
+    problems = []
+    for source in atlas.sources.values():
+        if source.has_locator:
+            continue
+        if source.locator_note:
+            message = f"no URL or document symbol: {source.locator_note}"
+            problems.append(
+                Problem(sources_file, message, record_id=source.id, field="url", severity="warning")
+            )
+        else:
+            problems.append(
+                Problem(
+                    sources_file,
+                    "no URL or document symbol, and no locator_note saying why",
+                    record_id=source.id,
+                    field="locator_note",
+                )
+            )
+    for dated in atlas.events:
+        event = dated.event
+        if event.grade is not Grade.CONFIRMED_OFFICIAL:
+            continue
+        cited = [atlas.sources[s] for s in event.source_ids if s in atlas.sources]
+        if not any(source.is_primary for source in cited):
+            problems.append(
+                Problem(
+                    events_file,
+                    "graded official finding but cites no primary document "
+                    "(a source with a document symbol or an official URL)",
+                    record_id=event.id,
+                    field="source_ids",
+                )
+            )
+    return problems

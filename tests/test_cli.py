@@ -25,7 +25,10 @@ def _validate(*paths: Path) -> subprocess.CompletedProcess:
 def test_the_shipped_data_is_valid():
     result = _validate(REPO / "geodata")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("valid: 6 sites in 6 layers")
+    assert result.stdout.startswith("valid: 7 sites in 7 layers")
+    # The source coverage, and one warning per source that has no URL or symbol (and why).
+    assert "sources (87%) have a date and a URL or document symbol" in result.stdout
+    assert result.stderr.count("no URL or document symbol:") == 8
 
 
 def test_a_broken_feature_fails_with_one_line_naming_it(tmp_path):

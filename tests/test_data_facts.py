@@ -30,7 +30,8 @@ from layers.schema import (
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 SITES_DIR = GEODATA / "sites"
-REVIEWED = "2026-11-26"
+REVIEWED = "2026-11-26"  # first release: sites and entities not touched since
+CORRECTED = "2026-11-29"  # release 1.0.0: every event, and each record it corrected
 
 # Syria's bounding box (degrees), generous enough for every mapped site.
 LON_MIN, LON_MAX = 35.7, 42.4
@@ -46,6 +47,7 @@ EXPECTED_LAYERS = {
     "barzeh.geojson": ("S4", 4, True),
     "dprk-embassy.geojson": ("S5", 5, True),
     "unlocated.geojson": ("S2b", None, False),
+    "other-places.geojson": ("S6", 6, True),
 }
 
 # id -> ([lon, lat], precision_m, precision_class), exactly as in the brief.
@@ -56,6 +58,8 @@ EXPECTED_SITES = {
     "S4": ([36.32056, 33.55667], 2000, PrecisionClass.NEIGHBOURHOOD),
     "S5": ([36.29194, 33.51306], 10000, PrecisionClass.CITY),
     "S2b": (None, None, PrecisionClass.UNKNOWN),
+    # North Korean Economy Watch's reading of a Haaretz image, drawn at 'near Hama' precision.
+    "S6": ([36.827331, 35.006089], 10000, PrecisionClass.APPROXIMATE),
 }
 
 CO = Grade.CONFIRMED_OFFICIAL
@@ -63,58 +67,71 @@ GOV = Grade.OFFICIAL_GOV
 REP = Grade.REPORTED
 ALL = Grade.ALLEGED
 DIS = Grade.DISPUTED
+NONE = None  # the event does not address a North Korean link
 
-# id -> (EDTF date, grade, site ids): every event of the brief, errata and splits applied.
+# id -> (EDTF date, event grade, North Korean link grade, site ids). The brief's events with
+# errata and splits applied; the 1.0.0 corrections (truth audit) and E44–E52 added. The link
+# grade is what the event says about North Korea (NONE: not addressed); see the changelog.
 EXPECTED_EVENTS = {
-    "E01": ("1997", ALL, ["S1"]),
-    "E02": ("2001?", GOV, ["S1"]),
-    "E03": ("2005/2007", REP, ["S1"]),
-    "E04": ("2007-02", DIS, ["S1"]),
-    "E05": ("2007-09-06", GOV, ["S1"]),
-    "E06": ("2007-09-06", ALL, ["S1"]),
-    "E07": ("2008-04-24", GOV, ["S1"]),
-    "E08": ("2008-06", CO, ["S1"]),
-    "E09": ("2011-05-24", CO, ["S1"]),
-    "E10": ("2011-06-09", CO, ["S1"]),
-    "E11": ("2018-03-21", GOV, ["S1"]),
-    "E12": ("2010-12~", REP, ["S2"]),
-    "E13": ("2014-01", REP, ["S2"]),
-    "E14": ("2017-05-04", ALL, ["S2", "S3", "S4"]),
-    "E15": ("2017-07/2017-09", ALL, ["S2b"]),
-    "E16": ("2017-09-07", REP, ["S2"]),
-    "E17": ("2024-09-08", GOV, ["S2"]),
-    "E18": ("2025-01-02", GOV, ["S2"]),
-    "E19": ("2013-01-30", REP, ["S3"]),
-    "E20": ("2013-02", ALL, ["S3"]),
-    "E21": ("2016-11-11", CO, ["S3", "S4"]),
-    "E22": ("2017-02-26/2017-03-05", CO, ["S3", "S4"]),
-    "E23": ("2017-11", CO, ["S3", "S4"]),
-    "E24": ("2018-03", ALL, ["S4"]),
-    "E25": ("2018-04-14", GOV, ["S4"]),
-    "E26": ("2024-12-09/2024-12-10", REP, ["S4", "S3"]),
-    "E27": ("1966-07", REP, ["S5"]),
-    "E28": ("2015-08-31", REP, ["S5"]),
-    "E29": ("2022-03-07", REP, ["S5"]),
-    "E30": ("2024-12-08/..", REP, ["S5"]),
-    "E31": ("2024-12-15", GOV, ["S5"]),
-    "E32": ("2025-04-10", GOV, ["S5"]),
-    "E33": ("2012-05", GOV, []),
-    "E34": ("2012/2017", REP, []),
-    "E35": ("2016-08", REP, []),
-    "E36a": ("2016/2017", CO, []),
-    "E36b": ("2016/2017", ALL, []),
-    "E37a": ("2017-09-05", GOV, []),
-    "E37b": ("2017-09-05", ALL, []),
-    "E38": ("2013-09-14", CO, []),
-    "E39": ("2016-03-22", ALL, []),
-    "E40": ("2017-04-04", CO, []),
-    "E41": ("2024-12-08", REP, []),
-    "E42": ("2018", CO, ["S4"]),
-    "E43": ("2019-07-05/2019-07-13", CO, ["S4", "S3"]),
+    "E01": ("1997", ALL, ALL, ["S1"]),
+    "E02": ("2001?", GOV, GOV, ["S1"]),
+    "E03": ("2005/2007", REP, REP, ["S1"]),
+    "E04": ("2007-02", DIS, DIS, ["S1"]),
+    "E05": ("2007-09-06", GOV, NONE, ["S1"]),
+    "E06": ("2007-09-06", ALL, ALL, ["S1"]),
+    "E07": ("2008-04-24", GOV, GOV, ["S1"]),
+    "E08": ("2008-06", CO, NONE, ["S1"]),
+    "E09": ("2011-05-24", CO, ALL, ["S1"]),
+    "E10": ("2011-06-09", CO, NONE, ["S1"]),
+    "E11": ("2018-03-21", GOV, NONE, ["S1"]),
+    "E12": ("2010-12~", REP, NONE, ["S2"]),
+    "E13": ("2014-01", ALL, ALL, ["S6"]),
+    "E14": ("2017-05-04", ALL, NONE, ["S2", "S3", "S4"]),
+    "E15": ("2017-06-28/2017-09-26", ALL, ALL, ["S2b"]),
+    "E16": ("2017-09-07", REP, NONE, ["S2"]),
+    "E17": ("2024-09-08", GOV, NONE, ["S2"]),
+    "E18": ("2025-01-02", GOV, NONE, ["S2"]),
+    "E19": ("2013-01-30", REP, NONE, ["S3"]),
+    "E20": ("2013-02", ALL, ALL, ["S3"]),
+    "E21": ("2016-11-11", CO, NONE, ["S3", "S4"]),
+    "E22": ("2017-02-26/2017-03-05", CO, NONE, ["S3", "S4"]),
+    "E23": ("2017-11", CO, NONE, ["S3", "S4"]),
+    "E24": ("2018-03", ALL, ALL, ["S4"]),
+    "E25": ("2018-04-14", GOV, NONE, ["S4"]),
+    "E26": ("2024-12-09/2024-12-10", REP, NONE, ["S4", "S3"]),
+    "E27": ("1966-07", REP, REP, ["S5"]),
+    "E28": ("2015-08-31", REP, REP, ["S5"]),
+    "E29": ("2022-03-07/2022-03-12", REP, REP, ["S5"]),
+    "E30": ("2024-12-08/..", ALL, ALL, ["S5"]),
+    "E31": ("2024-12-15", GOV, GOV, ["S5"]),
+    "E32": ("2025-04-10", GOV, REP, ["S5"]),
+    "E33": ("2012-05", GOV, REP, []),
+    "E34": ("2012/2017", REP, REP, []),
+    "E35": ("2016-08", ALL, ALL, []),
+    "E36a": ("2016/2017", CO, REP, []),
+    "E36b": ("2016/2017", ALL, ALL, []),
+    "E37a": ("2017-09-05", GOV, ALL, []),
+    "E37b": ("2017-09-05", ALL, ALL, []),
+    "E38": ("2013-09-14", CO, NONE, []),
+    "E39": ("2016-03-22", ALL, ALL, []),
+    "E40": ("2017-04-04", CO, NONE, []),
+    "E41": ("2024-12-08", REP, NONE, []),
+    "E42": ("2018", CO, NONE, ["S4"]),
+    "E43": ("2019-07-05/2019-07-13", CO, NONE, ["S4", "S3"]),
+    "E44": ("2011-11", ALL, ALL, ["S6"]),
+    "E45": ("2008", ALL, ALL, []),
+    "E46": ("2017-09-05", CO, ALL, []),
+    "E47": ("2013-11-14", GOV, DIS, []),
+    "E48": ("2018-03-01", GOV, DIS, []),
+    "E49": ("2013-10", ALL, ALL, []),
+    "E50": ("2013-04", ALL, ALL, []),
+    "E51": ("2019/2020", ALL, ALL, []),
+    "E52": ("2013-06", ALL, ALL, []),
 }
 
-# Events that document no DPRK link (the brief's "none documented", "(no DPRK)", "context", "—").
-NO_DPRK_LINK = {f"E{n}" for n in (14, 16, 17, 18, 19, 21, 22, 23, 25, 26, 38, 40, 41, 42, 43)}
+# Events that document no DPRK link: context, strikes, verification, and the IAEA events that
+# make no finding about North Korea (E08, E10).
+NO_DPRK_LINK = {event_id for event_id, (_, _, link, _) in EXPECTED_EVENTS.items() if link is None}
 
 # Words that attribute a claim to someone instead of stating it as fact.
 ATTRIBUTIVE = re.compile(
@@ -173,8 +190,8 @@ def _load(name: str) -> dict:
 def test_dataset_info() -> None:
     info = DatasetInfo.model_validate(_load("dataset.json"))
     assert info.title == "DPRK–Syria Atlas dataset"
-    assert info.version == "0.1.0"
-    assert info.released.isoformat() == REVIEWED
+    assert info.version == "1.0.0"
+    assert info.released.isoformat() == CORRECTED
     assert "CC BY 4.0" in info.licence
 
 
@@ -206,9 +223,10 @@ def test_layer_ids_unique(layers: dict[str, dict]) -> None:
 
 def test_every_record_was_reviewed(sites: dict[str, SiteFeature], events: dict[str, Event]) -> None:
     for site in sites.values():
-        assert site.properties.last_reviewed.isoformat() == REVIEWED, site.properties.id
-    for event in events.values():
-        assert event.last_reviewed.isoformat() == REVIEWED, event.id
+        expected = CORRECTED if site.properties.id == "S6" else REVIEWED
+        assert site.properties.last_reviewed.isoformat() == expected, site.properties.id
+    for event in events.values():  # every event was migrated to nk_link by hand
+        assert event.last_reviewed.isoformat() == CORRECTED, event.id
 
 
 # ---------------------------------------------------------------- sites
@@ -305,18 +323,20 @@ def test_every_source_is_cited(events: dict[str, Event], sources: dict[str, Sour
 
 
 @pytest.mark.parametrize("event_id", sorted(EXPECTED_EVENTS))
-def test_event_date_grade_and_sites(event_id: str, events: dict[str, Event]) -> None:
-    date, grade, site_ids = EXPECTED_EVENTS[event_id]
+def test_event_date_grades_and_sites(event_id: str, events: dict[str, Event]) -> None:
+    date, grade, link_grade, site_ids = EXPECTED_EVENTS[event_id]
     event = events[event_id]
     assert event.date == date
     assert event.grade is grade
+    assert event.link_grade is link_grade
     assert event.site_ids == site_ids
 
 
 def test_link_none_where_no_dprk_link_is_documented(events: dict[str, Event]) -> None:
     for event_id, event in events.items():
+        assert event.nk_link.note.strip(), event_id
         if event_id in NO_DPRK_LINK:
-            assert event.link_types == [LinkType.NONE], event_id
+            assert event.link_types == [LinkType.NONE] and not event.nk_link.types, event_id
         else:
             assert LinkType.NONE not in event.link_types, event_id
 
@@ -356,7 +376,7 @@ def test_split_rows_keep_the_allegation_apart(events: dict[str, Event]) -> None:
 
 
 def test_no_dprk_link_at_masyaf_strikes_or_khan_shaykhun(events: dict[str, Event]) -> None:
-    for event_id in ("E16", "E17", "E40"):
+    for event_id in ("E12", "E14", "E16", "E17", "E18", "E40"):
         assert events[event_id].link_types == [LinkType.NONE], event_id
 
 
@@ -368,7 +388,9 @@ def test_e09_iaea_report(events: dict[str, Event], sources: dict[str, Source]) -
     assert report.id in event.source_ids
     assert report.document_number == "GOV/2011/30"
     assert report.document_number_status == "confirmed"
-    assert "DPRK" in (event.caveat or "")
+    # An official finding about the building; what it says of North Korea is an allegation.
+    assert event.link_grade is Grade.ALLEGED
+    assert "allegation" in (event.caveat or "") and "no finding" in (event.caveat or "")
 
 
 def test_e10_board_resolution_has_no_document_number(
@@ -400,7 +422,7 @@ def test_e19_jamraya_strike_date(events: dict[str, Event]) -> None:
 
 def test_e17_masyaf_raid_facts(events: dict[str, Event]) -> None:
     event = events["E17"]
-    assert "Many Ways" in event.summary
+    assert "Wikipedia names the operation 'Many Ways'" in event.summary
     assert "16–18" in event.summary and "25–27" in event.summary
     assert "14–27" not in event.summary
     assert "codename for the facility" in (event.caveat or "")
@@ -422,6 +444,7 @@ def test_e39_jobar_detail_is_anadolu_not_tass(events: dict[str, Event]) -> None:
 
 def test_opcw_barzah_additions(events: dict[str, Event], sources: dict[str, Source]) -> None:
     assert "Schedule 2" in events["E42"].summary
+    assert "ethyl ethylphosphonate" in events["E42"].summary
     letter = sources["unsg-2019-07-25-letter-opcw"]
     assert letter.date == "2019-07-25" and letter.document_number is None
     assert events["E43"].date == "2019-07-05/2019-07-13"
@@ -468,20 +491,21 @@ def test_document_number_statuses(sources: dict[str, Source]) -> None:
         "GOV/2008/60": "unverified",
         "GOV/2009/9": "unverified",
         "GOV/2011/30": "confirmed",
-        "EC-83/DEC.5": "unverified",
-        "EC-85/DG.16": "unverified",
-        "S/2017/742": "unverified",
-        "S/2017/904": "unverified",
+        "EC-83/DEC.5": "confirmed",  # quoted with its date in EC-85/DG.16
+        "EC-85/DG.16": "confirmed",  # the copy's header
+        "S/2017/742": "confirmed",  # the copy's header
+        "S/2017/904": "confirmed",  # copies of the document
         "S/2018/171": "unverified",
     }
 
 
-def test_urls_are_whole_and_https(sources: dict[str, Source]) -> None:
+def test_urls_are_whole_and_as_seen(sources: dict[str, Source]) -> None:
+    """A URL is recorded exactly as a public copy shows it (some only exist over http)."""
     for source in sources.values():
         if source.url is None:
             continue
         text = str(source.url)
-        assert text.startswith("https://"), source.id
+        assert text.startswith(("https://", "http://")), source.id
         assert "…" not in text and "..." not in text, source.id
 
 
@@ -515,7 +539,21 @@ CHECKED_NAMES = {
 
 # entity -> the events that name it.
 ENTITY_EVENTS = {
-    "ssrc": {"E13", "E14", "E15", "E16", "E17", "E21", "E22", "E26", "E34", "E37a", "E42", "E43"},
+    "ssrc": {
+        "E13",
+        "E14",
+        "E15",
+        "E16",
+        "E17",
+        "E21",
+        "E22",
+        "E26",
+        "E34",
+        "E37a",
+        "E42",
+        "E43",
+        "E44",
+    },  # fmt: skip
     "komid": {"E37b"},
     "cheng-tong-trading": {"E36a", "E36b"},
     "tangun-trading": {"E13"},
@@ -609,7 +647,8 @@ def test_cheng_tong_dprk_link_is_disputed_by_china(
 def test_entity_descriptions_are_attributive_and_reviewed(entities: dict) -> None:
     for entity in entities.values():
         assert ATTRIBUTIVE.search(entity.description), entity.id
-        assert entity.last_reviewed.isoformat() == REVIEWED, entity.id
+        corrected = entity.id in ("chon-chibu", "xin-yan-tai")  # 1.0.0 corrections
+        assert entity.last_reviewed.isoformat() == (CORRECTED if corrected else REVIEWED), entity.id
 
 
 # ---------------------------------------------------------------- claims check (issue 4, part 7)
@@ -619,17 +658,17 @@ ARTICLE = GEODATA.parent.parent / "shared" / "research" / "source-article.txt"
 EXPECTED_CLAIM_STATUS = {
     "C01": "established",  # relations in the 1960s (July 1966)
     "C02": "unverified",  # military advisers and air defence: not in the brief
-    "C03": "unverified",  # helped achieve nuclear capability
-    "C04": "established",  # reactor near Deir ez-Zor destroyed by Israel in 2007
+    "C03": "wrong",  # helped achieve nuclear capability: the reactor never operated
+    "C04": "partly right",  # destroyed by Israel in 2007, yes; "built with Pyongyang's..." is C05
     "C05": "unverified",  # North Korean expertise, modelled on Yongbyon: US assessment
     "C06": "unverified",  # North Korean scientists killed: (c) 9
     "C07": "partly right",  # Cheng Tong as a front company
-    "C08": "unverified",  # artillery, precursors, missile technology
+    "C08": "partly right",  # missile technology reported (E33, E34); artillery, precursors not
     "C09": "partly right",  # 40 shipments: (c) 1
     "C10": "unverified",  # masked as civilian projects
     "C11": "unverified",  # advisers in counter-insurgency
     "C12": "partly right",  # Chalma units: (c) 10
-    "C13": "unverified",  # Pyongyang's "misinformation"
+    "C13": "partly right",  # "misinformation": said in 2013 (E47), not of the Chalma claim
     "C14": "unverified",  # testing ground for cyber, drones, missiles
     "C15": "established",  # 2013 CWC accession
     "C16": "partly right",  # continued use, facilitated by North Korea
@@ -697,7 +736,8 @@ def test_claim_references_exist(
             assert event_id in claim.evidence, f"{claim.id}: {event_id} is not explained"
         for source_id in claim.source_ids:
             assert source_id in sources, f"{claim.id}: unknown source {source_id}"
-        assert claim.last_reviewed.isoformat() == REVIEWED, claim.id
+        corrected = claim.id in ("C02", "C03", "C04", "C08", "C11", "C12", "C13")
+        assert claim.last_reviewed.isoformat() == (CORRECTED if corrected else REVIEWED), claim.id
 
 
 def test_claims_the_brief_does_not_address_say_so(claims_file) -> None:

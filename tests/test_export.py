@@ -174,6 +174,30 @@ def test_csv_has_one_row_per_event_and_site_with_lon_lat_and_provenance(atlas):
             assert atlas.sources[source_id].publisher in row["sources"]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "kml", "html"])
+def test_every_format_carries_both_grades_of_each_event(atlas, fmt):
+    """E09: an official finding (the event) whose North Korean link is an allegation."""
+    filters = Filters(first_year=2011, last_year=2011, site_ids=frozenset({"S1"}))
+    data, _, _ = export_bytes(atlas, filters, fmt, exported_at=WHEN)
+    if fmt == "csv":
+        row = next(r for r in _csv_rows(data) if r["event_id"] == "E09")
+        assert (row["grade"], row["nk_link_grade"]) == ("confirmed-official", "alleged")
+        assert row["nk_link_label"] == "alleged (nuclear)" and row["nk_link_note"]
+        assert row["grade_label"] == "Official finding (international body)"
+    elif fmt == "geojson":
+        props = next(
+            f["properties"] for f in json.loads(data)["features"]
+            if f["properties"]["event_id"] == "E09"
+        )  # fmt: skip
+        assert (props["grade"], props["nk_link_grade"]) == ("confirmed-official", "alleged")
+        assert props["nk_link_types"] == ["nuclear"]
+    else:
+        text = data.decode("utf-8")
+        assert "North Korean link: Alleged (uncorroborated claim)" in text
+        assert "Event: Official finding (international body)" in text
+        assert "North Korean link: not addressed" in text  # E10, the Board's decision
+
+
 # --------------------------------------------------------------------------- KML
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from layers import html as atlas_html
-from layers.cached import current_atlas
+from layers.cached import current_atlas, current_changelog
+from layers.changelog import change_rows
+from layers.html import day_label
 from layers.load import data_dir
 from layers.method import method_text
-from layers.page import caption, show_html
+from layers.page import caption, problem_notice, show_html, widget_label
+from layers.style import plural
+from layers.validate import source_coverage
 
 atlas = current_atlas()
 
@@ -23,4 +28,31 @@ st.header("Evidence grades as drawn")
 show_html(atlas_html.legend_html())
 
 st.header(f"Every source ({len(atlas.sources)})")
+coverage = source_coverage(atlas.sources.values())
+caption(
+    f"{coverage.sentence()}. A source without a URL or document symbol says why; a title "
+    "that was not found is marked “title unknown”."
+)
 show_html(atlas_html.source_list(atlas))
+
+st.header("Corrections log")
+changelog, problems = current_changelog()
+for problem in problems:
+    problem_notice(problem, problem.severity)
+if changelog is None:
+    caption("This data folder has no corrections log (changelog.json).")
+else:
+    caption(
+        "Every change to a record, release by release: the record and field, the value "
+        "before and after, why, and the sources. Exports carry the dataset version."
+    )
+    for release in changelog.releases:
+        st.subheader(f"Version {release.version} ({day_label(release.date)})")
+        st.markdown(widget_label(release.summary))
+        if release.changes:
+            st.dataframe(
+                pd.DataFrame(change_rows(release)),
+                hide_index=True,
+                key=f"changes-{release.version}",
+            )
+            caption(f"{plural(len(release.changes), 'change')}. Click a column to sort.")

@@ -9,9 +9,10 @@ from __future__ import annotations
 import streamlit as st
 
 from layers import html as atlas_html
-from layers.cached import current_atlas
+from layers.cached import current_atlas, current_changelog
+from layers.changelog import Changelog
 from layers.claims import Claim, ClaimsCheck, ClaimStatus, load_claims
-from layers.html import esc
+from layers.html import day_label, esc
 from layers.load import data_dir
 from layers.model import Atlas
 from layers.page import show_html
@@ -97,13 +98,25 @@ def events_and_sources(atlas: Atlas, claim: Claim) -> str:
     return f'<ul class="claim-refs">{"".join(items)}</ul>'
 
 
-def claims_table(atlas: Atlas, check: ClaimsCheck) -> str:
+def verdict_changed(claim: Claim, changelog: Changelog | None) -> str:
+    """When the verdict (status or evidence) last changed, from the corrections log."""
+    if changelog is None:
+        return ""
+    release = changelog.last_change(claim.id, {"status", "evidence"})
+    if release is None:
+        first = changelog.releases[-1]
+        return f"Unchanged since version {first.version} ({day_label(first.date)})."
+    return f"Verdict last changed in version {release.version} ({day_label(release.date)})."
+
+
+def claims_table(atlas: Atlas, check: ClaimsCheck, changelog: Changelog | None) -> str:
     rows = "".join(
         f'<tr id="claim-{esc(claim.id)}" data-claim-id="{esc(claim.id)}">'
         f"<td><strong>{esc(claim.id)} · {esc(claim.topic)}</strong>"
         f'<blockquote class="claim-quote" style="color:#222;opacity:1">'
         f"“{esc(claim.quote)}”</blockquote></td>"
-        f"<td>{status_badge(claim.status)}</td>"
+        f"<td>{status_badge(claim.status)}"
+        f'<div class="atlas-muted">{esc(verdict_changed(claim, changelog))}</div></td>'
         f'<td>{esc(claim.evidence)}<div class="atlas-muted">{esc(brief_reference(claim))}'
         f"</div></td><td>{events_and_sources(atlas, claim)}</td></tr>"
         for claim in check.claims
@@ -162,7 +175,7 @@ st.markdown(
 if check.problems:
     show_html(f"{atlas_html.PANEL_CSS}{problems_html(check)}")
 show_html(legend(check))
-show_html(claims_table(atlas, check))
+show_html(claims_table(atlas, check, current_changelog()[0]))
 if check.not_in_article:
     st.header("Points of the research brief the article does not make")
     show_html(not_in_article(check))
