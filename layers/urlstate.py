@@ -17,7 +17,9 @@ years     ``2007-2011``              first and last year, 1966 to this year
 link      ``nuclear,chemical``       North Korean link types shown; ``-`` for none
 grade     ``alleged``                evidence grades shown; ``-`` for none
 gradeof   ``event``                  which grade ``grade`` reads: ``link`` (default), the
-                                     North Korean link's, or ``event``, the event's own
+                                     North Korean link's, or ``event``, the event's own;
+                                     written with every ``grade``; a ``grade`` without it
+                                     (an older link) reads the events' own grades
 site      ``S1``                     the site in the detail panel
 lesson    ``north-korea-in-syria``   the lesson being presented
 step      ``3``                      the lesson's step, counted from 1 (needs lesson)
@@ -122,6 +124,8 @@ def to_query(view: ViewState, defaults: ViewState) -> dict[str, str]:
         value = getattr(view, name)
         if value is not None and value != getattr(defaults, name):
             query[key] = write(value)
+    if "grade" in query:  # always say which grade a grade filter reads (see from_query)
+        query["gradeof"] = view.grade_basis
     if view.lesson is None:
         query.pop("step", None)
     elif "step" in query:
@@ -196,6 +200,14 @@ def from_query(
             notices.append(f"Ignored URL parameter {key}={_echo(_text(raw))}: {exc}.")
             continue
         view = replace(view, **{name: value})
+    if params.get("grade") and not params.get("gradeof") and view.grades != default_view().grades:
+        # Links made before dataset 1.0.0 filtered on the events' own grades; they keep
+        # their meaning, so a citation still opens the view it cited.
+        view = replace(view, grade_basis="event")
+        notices.append(
+            "This link filters on the events' own evidence grades (links made before "
+            "dataset 1.0.0 did); switch “Evidence grade of” to grade the North Korean link."
+        )
     return view, notices
 
 

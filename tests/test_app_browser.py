@@ -61,12 +61,24 @@ def _assert_clean(page) -> None:
     assert page.console_errors == []
 
 
-def test_five_sites_are_drawn_offline_with_grade_labels(page, app_url):
+def _marker_words(frame) -> dict[str, str]:
+    """Site id -> the grade words printed under its name on the map."""
+    return frame.eval_on_selector_all(
+        SITE_MARKERS,
+        "els => Object.fromEntries(els.map(e => [e.dataset.siteId,"
+        " e.querySelector('.atlas-marker-label em').textContent]))",
+    )
+
+
+def test_the_sites_are_drawn_offline_with_the_north_korean_link_in_words(page, app_url):
     frame = _open(page, app_url)
-    _wait_markers(frame, 5)
-    assert sorted(_markers(frame)) == ["S1", "S2", "S3", "S4", "S5"]
-    labels = frame.inner_text(".leaflet-marker-pane")
-    assert "official finding" in labels and "alleged" in labels
+    _wait_markers(frame, 6)
+    assert sorted(_markers(frame)) == ["S1", "S2", "S3", "S4", "S5", "S6"]
+    words = _marker_words(frame)
+    # Issue: the map's words overstated the North Korean evidence at two sites.
+    assert words["S1"] == "government statement"  # not "official finding" (the IAEA's)
+    assert words["S2"] == "no DPRK link documented"  # not "reported" ("near Hama")
+    assert "official finding" not in words.values()
     assert frame.locator(".leaflet-overlay-pane path").count() >= 5  # basemap and halos
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "app-default.png"), full_page=True)
@@ -82,7 +94,10 @@ def test_clicking_a_site_lists_its_dated_graded_sourced_events(page, app_url):
     text = panel.inner_text()
     assert "Al Kibar" in text
     assert "6 September 2007" in text and "24 May 2011" in text and "2001 (uncertain)" in text
-    assert "Official finding (international body)" in text and "Alleged" in text
+    # Both grades of each event, in words.
+    assert "Event: Official finding (international body)" in text
+    assert "North Korean link: Alleged" in text and "North Korean link: not addressed" in text
+    assert "North Korean link: Government statement" in text
     events = panel.locator("li.atlas-event")
     assert events.count() >= 10
     assert panel.locator('a[href^="https://"]').count() >= 1
@@ -96,10 +111,10 @@ def test_clicking_a_site_lists_its_dated_graded_sourced_events(page, app_url):
 
 def test_a_filter_change_updates_markers_and_keeps_the_view(page, app_url):
     frame = _open(page, app_url)
-    _wait_markers(frame, 5)
+    _wait_markers(frame, 6)
     before = _set_view(frame, 33.6, 36.3, 9)
     page.get_by_role("checkbox", name="DPRK Embassy").uncheck(force=True)
-    _wait_markers(frame, 4)
+    _wait_markers(frame, 5)
     wait_for_app(page)
     assert "S5" not in _markers(frame)
     after = frame.evaluate("[window.map.getZoom(), window.map.getCenter().lat]")
@@ -147,7 +162,7 @@ def test_a_broken_layer_is_named_and_the_rest_of_the_map_renders(page, start_app
         '{"type": "FeatureCollection", "feat', encoding="utf-8"
     )
     frame = _open(page, start_app("app.py", env={"ATLAS_DATA_DIR": str(root)}))
-    _wait_markers(frame, 4)
+    _wait_markers(frame, 5)
     assert "S2" not in _markers(frame)
     warning = page.get_by_text("geodata/sites/masyaf.geojson", exact=False).first
     assert "not valid JSON" in warning.inner_text()
@@ -160,7 +175,7 @@ def _shown_year(page) -> int:
 
 def test_playback_advances_the_year_and_keeps_the_view(page, app_url):
     frame = _open(page, app_url)
-    _wait_markers(frame, 5)
+    _wait_markers(frame, 6)
     _set_view(frame, 34.5, 38.0, 8)
     page.get_by_role("button", name="Play years").click()
     page.get_by_role("button", name="Pause").wait_for(timeout=10_000)
@@ -217,7 +232,8 @@ def test_a_shared_link_restores_filters_site_and_map_view(page, app_url):
     frame.wait_for_function("Math.abs(window.map.getZoom() - 9) < 0.01", timeout=15_000)
     center = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
     assert abs(center[0] - 35.7) < 0.05 and abs(center[1] - 39.8) < 0.05
-    assert _markers(frame) == ["S1"]  # alleged events 2007-2011: only Al Kibar's
+    # An older link (grade without gradeof) keeps its meaning: the events' own grades.
+    assert sorted(_markers(frame)) == ["S1", "S6"]  # alleged events 2007-2011
     assert "years=2007-2011" in page.url and "site=S1" in page.url
     _assert_clean(page)
 

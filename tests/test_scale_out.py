@@ -211,12 +211,12 @@ def test_sessions_spread_over_both_replicas_and_stick_to_one(deployment, session
     for session in opened:  # the browsers load side by side
         session.open(deployment.url)
     for session in opened:
-        session.wait_markers(5)
+        session.wait_markers(6)
         wait_for_app(session.page, timeout=60_000)
     for session in opened:
         session.hide_embassy()
     for session in opened:
-        session.wait_markers(4)
+        session.wait_markers(5)
     # An upload through nginx (XSRF cookie and header, Origin against Host, body size):
     # the layer is kept in the session, on the replica that holds it.
     upload = tmp_path / "my-points.geojson"
@@ -274,7 +274,7 @@ def test_sessions_spread_over_both_replicas_and_stick_to_one(deployment, session
 def test_a_session_fails_over_when_its_replica_stops(deployment, sessions):
     first = sessions("before")
     first.open(deployment.url)
-    first.wait_markers(5)
+    first.wait_markers(6)
     wait_for_app(first.page, timeout=60_000)
     lost = first.replica_cookie()
     assert lost in ("r1", "r2")
@@ -294,15 +294,15 @@ def test_a_session_fails_over_when_its_replica_stops(deployment, sessions):
     # The new session starts from the URL (the app restores the view on a session's
     # first run), so reload as a person would, and check that the filters work there.
     first.page.reload(wait_until="commit")
-    first.wait_markers(5)
+    first.wait_markers(6)
     wait_for_app(first.page, timeout=30_000)
     first.hide_embassy()
-    first.wait_markers(4)
+    first.wait_markers(5)
     assert first.replica_cookie() == survivor
 
     second = sessions("after")  # a new browser: round-robin skips the stopped replica
     second.open(deployment.url)
-    second.wait_markers(5)
+    second.wait_markers(6)
     wait_for_app(second.page, timeout=60_000)
     assert second.replica_cookie() == survivor
     for session in (first, second):

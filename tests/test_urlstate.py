@@ -70,6 +70,7 @@ def views(draw: st.DrawFn) -> ViewState:
         years=(first, last),
         link_types=draw(st.frozensets(st.sampled_from(list(LinkType)))),
         grades=draw(st.frozensets(st.sampled_from(list(Grade)))),
+        grade_basis=draw(st.sampled_from(["link", "event"])),
         site=draw(st.none() | st.sampled_from(sorted(atlas().sites))),
         lesson=lesson,
         step_index=step,
@@ -99,6 +100,28 @@ def test_any_view_round_trips_through_session_state(view: ViewState) -> None:
     assert shown == filter_events(atlas(), urlstate.to_filters(view))
 
 
+def test_a_grade_filter_always_says_which_grade_it_reads() -> None:
+    view = ViewState(grades=frozenset({Grade.ALLEGED}))
+    assert to_query(view, default_view()) == {"grade": "alleged", "gradeof": "link"}
+    event_view = ViewState(grades=frozenset({Grade.ALLEGED}), grade_basis="event")
+    assert to_query(event_view, default_view())["gradeof"] == "event"
+
+
+def test_an_older_link_keeps_filtering_on_the_events_own_grades() -> None:
+    """Links made before dataset 1.0.0 had `grade` alone, meaning the events' grades."""
+    view, notices = from_query({"grade": ["alleged"]}, atlas(), lessons())
+    assert view.grade_basis == "event" and view.grades == frozenset({Grade.ALLEGED})
+    assert len(notices) == 1 and "events' own evidence grades" in notices[0]
+    view, notices = from_query({"grade": ["alleged"], "gradeof": ["link"]}, atlas(), lessons())
+    assert view.grade_basis == "link" and notices == []
+
+
+def test_a_bad_gradeof_falls_back_with_a_notice() -> None:
+    view, notices = from_query({"gradeof": ["both"]}, atlas(), lessons())
+    assert view.grade_basis == "link"
+    assert notices == ["Ignored URL parameter gradeof='both': use link or event."]
+
+
 def test_defaults_make_an_empty_query() -> None:
     assert to_query(default_view(), default_view()) == {}
     assert from_query({}, atlas(), lessons()) == (default_view(), [])
@@ -122,6 +145,7 @@ def test_example_query_uses_short_stable_keys() -> None:
         "years": "2007-2011",
         "link": "nuclear,chemical",
         "grade": "alleged",
+        "gradeof": "link",
         "site": "S1",
         "lesson": LESSON,
         "step": "3",
