@@ -10,7 +10,7 @@ import datetime as dt
 import html
 
 from layers.model import Atlas, DatedEvent, Site
-from layers.schema import Entity, Event, Grade, LinkType, Source
+from layers.schema import Entity, Event, Grade, LinkType, Source, UrlKind
 from layers.style import (
     GRADE_STYLES,
     LINK_COLOURS,
@@ -41,7 +41,7 @@ PANEL_CSS = """
 .atlas-legend{list-style:none;padding:0;margin:0;font-size:.85rem}
 .atlas-legend li{display:flex;align-items:center;gap:.4rem;margin:.15rem 0}
 .atlas-url{overflow-wrap:anywhere;user-select:all}
-.atlas-symbol{font-family:monospace;user-select:all}
+.atlas-symbol{font-family:monospace;font-size:.9em;user-select:all}
 </style>
 """
 
@@ -124,7 +124,7 @@ def source_citation(source: Source) -> str:
     text = ", ".join(parts)
     if source.url:
         text += f" — {source_link(source)}"
-    elif source.via:
+    if source.via and source.url_kind not in (UrlKind.RELAY, UrlKind.ARCHIVE):
         text += f' <span class="atlas-muted">(read via {esc(source.via)})</span>'
     if not source.has_locator:
         text += (

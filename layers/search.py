@@ -141,9 +141,10 @@ def _entity_entries(atlas: Atlas, entity: Entity) -> list[_Entry]:
 
 def _source_entries(atlas: Atlas, source: Source) -> list[_Entry]:
     sites = _sites_of(atlas, lambda e: source.id in e.source_ids)
-    label = f"{source.publisher}: {source.title}"
+    label = f"{source.publisher}: {source.display_title}"
     fields = [("document number", source.document_number), ("id", source.id)]
     fields += [("publisher", source.publisher), ("title", source.title)]
+    fields += [("description", source.description), ("author", source.author)]
     return [_entry("source", source.id, label, f, t, 0, sites) for f, t in fields if t]
 
 

@@ -45,7 +45,7 @@ def citation_text(source: Source) -> str:
     if source.url:
         kind = url_kind_words(source)
         parts.append(str(source.url) + (f" ({kind})" if kind else ""))
-    elif source.via:
+    if source.via and source.url_kind not in (UrlKind.RELAY, UrlKind.ARCHIVE):
         parts.append(f"read via {source.via}")
     if not source.has_locator:
         parts.append("no link or document number found")

@@ -693,7 +693,7 @@ def test_extra_layers_draw_on_canvas_and_popups_show_hostile_text_inert(
     frame.wait_for_selector(".leaflet-container[data-points-drawn='10001']", state="attached")
     canvases = frame.locator("canvas.atlas-extra-points")
     assert canvases.count() == 2
-    assert frame.locator(".leaflet-marker-pane .atlas-marker").count() == 5  # sites on top
+    assert frame.locator(".leaflet-marker-pane .atlas-marker").count() == 6  # sites on top
     assert frame.evaluate(
         """() => [...document.querySelectorAll('canvas.atlas-extra-points')].every(c => {
              const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;

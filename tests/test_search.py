@@ -178,3 +178,10 @@ def test_hostile_data_is_found_as_text(tmp_path):
     atlas = load_atlas(write_dataset(tmp_path, layers=layers))
     [hit] = [h for h in search(atlas, "script alert") if h.kind == "site"]
     assert hit.label == hostile
+
+
+def test_a_source_without_a_known_title_is_labelled_by_what_it_is(atlas):
+    """No 'None' in a label: an untitled source shows its description, marked as such."""
+    [hit, *_] = search(atlas, "S/2018/171")
+    assert "None" not in hit.label and "(title unknown)" in hit.label
+    assert search(atlas, "Demetri Sevastopulo")[0].id == "ft-2008-04-24-north-korea-helped-syria"

@@ -53,7 +53,7 @@ CORPUS = [
 SHORT = [p for p in CORPUS if len(p) <= 40]
 SITE_TEXT = ("name", "description", "caveat", "precision_note", "coordinate_source")
 EVENT_TEXT = ("title", "summary", "grade_note", "date_note", "caveat")
-SOURCE_TEXT = ("publisher", "title", "via", "note")
+SOURCE_TEXT = ("publisher", "title", "via", "note", "author")
 
 
 def _poison(record: dict, fields: tuple[str, ...], start: int) -> None:
@@ -81,6 +81,8 @@ def hostile_data(tmp_path_factory) -> Path:
         document = json.loads((root / name).read_text(encoding="utf-8"))
         for n, record in enumerate(document[key]):
             _poison(record, fields, n)
+            if "nk_link" in record:  # the North Korean link's note is shown in every panel
+                record["nk_link"]["note"] = CORPUS[(n + 7) % len(CORPUS)]
         (root / name).write_text(json.dumps(document), encoding="utf-8")
     return root
 
@@ -127,7 +129,7 @@ def test_payloads_in_data_and_url_show_as_text_and_never_run(page, start_app, ho
 # payloads too (legal on any filesystem: no "/").
 
 EXTRA_SITE_TEXT = (*SITE_TEXT, "name_ar")
-EXTRA_SOURCE_TEXT = ("publisher", "title", "document_number", "via", "note")
+EXTRA_SOURCE_TEXT = ("publisher", "title", "document_number", "via", "note", "author")
 PLAIN_TEXT = ("name", "title", "description", "date", "source")
 EXTRA_SITES = {"S901": (37.45, 33.65), "S902": (40.9, 36.45)}  # id: (lon, lat)
 PLAIN_POINTS = ((38.9, 34.6), (39.6, 35.0), (40.3, 34.2), (41.0, 35.3), (39.2, 33.6))
@@ -157,6 +159,7 @@ def _schema_file() -> dict:
             site_ids=["S901", "S902"],
             source_ids=["xss-src-1", "xss-src-2"],
             **{name: deal() for name in EVENT_TEXT},
+            nk_link={"types": ["nuclear"], "grade": "reported", "note": deal()},
         )
         for n in (1, 2)
     ]
