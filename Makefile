@@ -24,7 +24,7 @@ REPLICAS       ?= 2
 help:
 	@echo "make run     serve the app on http://$(ADDRESS):$(PORT) (ADDRESS=, PORT= to change)"
 	@echo "make test    install what is missing, lint, run the whole test suite"
-	@echo "make lint    ruff check"
+	@echo "make lint    ruff check, and the import contract (lint-imports; see pyproject.toml)"
 	@echo "make bench   benchmarks with baselines, one table (bench/run.py; about 3 min)"
 	@echo "make load-test  20 concurrent browser sessions for 60 s (bench/load_test.py)"
 	@echo "make venv    create $(VENV) and install requirements-dev.txt (when changed)"
@@ -88,6 +88,7 @@ serve-replicas: venv nginx
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 test: venv browser nginx
 	$(MAKE) --no-print-directory lint

@@ -10,31 +10,26 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from layers import (
-    export,
-    extra,
-    mapview,
-    playback,
-    presenter,
-    search,
-    selection,
-    summary,
-    table,
-    timeline,
-    uploads,
-    urlstate,
-    viewstate,
-)
-from layers import html as atlas_html
-from layers.basemap import basemap_choices
-from layers.cached import current_atlas, current_lessons
-from layers.filters import FIRST_YEAR, Filters, filter_events, last_year, sites_shown
-from layers.lessons import Lesson
-from layers.model import Atlas, events_of_entity
-from layers.page import caption, problem_notice, show_html, widget_label
-from layers.presenter import ARROW_KEYS_JS, PROJECTOR_CSS
-from layers.schema import Grade, LinkType
-from layers.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS
+from layers import export, extra
+from layers.data import search
+from layers.data.filters import FIRST_YEAR, Filters, filter_events, last_year, sites_shown
+from layers.data.lessons import Lesson
+from layers.data.model import Atlas, events_of_entity
+from layers.data.schema import Grade, LinkType
+from layers.map import mapview
+from layers.map.basemap import basemap_choices
+from layers.map.plain_layers import plain_layer_group
+from layers.render import html as atlas_html
+from layers.render import summary, table, timeline
+from layers.render.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS
+from layers.state import lesson_player as presenter
+from layers.state import playback, selection
+from layers.state import url as urlstate
+from layers.state import view as viewstate
+from layers.state.lesson_player import ARROW_KEYS_JS, PROJECTOR_CSS
+from layers.ui import uploads
+from layers.ui.cached import current_atlas, current_lessons
+from layers.ui.page import caption, problem_notice, show_html, widget_label
 
 
 def _initial(key: str, parameter: str, value: object) -> dict[str, object]:
@@ -390,7 +385,7 @@ def map_page() -> None:
             feature_group_to_add=[
                 mapview.site_layer(atlas, sites, events, highlight=highlight),
                 *(
-                    [extra.plain_layer_group(plain_layers, published={**published, **hosted})]
+                    [plain_layer_group(plain_layers, published={**published, **hosted})]
                     if plain_layers
                     else []
                 ),
@@ -404,7 +399,8 @@ def map_page() -> None:
         caption(summary.view_summary(atlas, filters, events, sites))
     with detail_column:
         selection.follow_map_click(
-            mapview.site_from_tooltip(atlas, (result or {}).get("last_object_clicked_tooltip"))
+            state,
+            mapview.site_from_tooltip(atlas, (result or {}).get("last_object_clicked_tooltip")),
         )
         site_id = st.selectbox(
             "Site details",

@@ -2,7 +2,7 @@
 
 One st_folium map, no tiles (``tiles=None``, so ``max_zoom`` must be set), exactly five
 plain ``folium.Marker``s at the five site coordinates, and folium's JS/CSS pointed at the
-vendored copies in ``static/vendor/`` by the project's own ``layers.assets`` function
+vendored copies in ``static/vendor/`` by the project's own ``layers.map.assets`` function
 (without that, the map would wait forever on CDNs the benchmark browser may not reach,
 and the comparison would be meaningless). No basemap, no data loading, no widgets.
 
@@ -15,7 +15,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers import assets
+from layers.map import assets
 
 SITES = {  # id: (lat, lon), as in geodata/sites/
     "S1": (35.70778, 39.83361),

@@ -6,7 +6,7 @@ about the figures, and exits non-zero only when it could not measure something.
 
 For each configuration (a drawing mode of ``bench/extra_page.py`` and a layer size) it
 starts a Streamlit server with ``ATLAS_EXTRA_LAYERS`` pointing at a temporary folder
-holding one ``layers.extra.synthetic_points`` file, and measures in headless Chromium
+holding one ``layers.synthetic_points`` file, and measures in headless Chromium
 (the test harness's flags, a new browser context per load, every non-loopback request
 aborted):
 
@@ -376,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     from playwright.sync_api import sync_playwright
 
-    from layers.extra import synthetic_points
+    from tests.factories import synthetic_points
 
     ensure_static_link()
     configs = [

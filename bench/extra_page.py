@@ -31,9 +31,10 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers import extra, mapview
-from layers.leaflet import ScriptLayer
-from layers.load import load_atlas
+from layers import extra
+from layers.data.load import load_atlas
+from layers.map import mapview, plain_layers
+from layers.map.leaflet import ScriptLayer
 
 T0 = time.perf_counter()
 MODE = os.environ.get("EXTRA_BENCH_MODE", "url")
@@ -78,7 +79,7 @@ hide = bool(st.session_state.get("hide-s1", False))
 sites = [s for s in atlas.sites.values() if s.located and not (hide and s.id == "S1")]
 
 fmap = mapview.base_map()
-extra.add_popup_css(fmap)
+plain_layers.add_popup_css(fmap)
 groups = [mapview.site_layer(atlas, sites, list(atlas.events))]
 st.session_state["reruns"] = st.session_state.get("reruns", 0) + 1
 if NOVEL:
@@ -86,7 +87,7 @@ if NOVEL:
 plain = layers.plain_layers if MODE != "none" else []
 if MODE.endswith("-base"):
     for layer in plain:
-        extra.plain_layer_script(layer, published.get(layer.layer_id)).add_to(fmap)
+        plain_layers.plain_layer_script(layer, published.get(layer.layer_id)).add_to(fmap)
 elif MODE == "media":  # as an upload would be: Streamlit's per-session media files
     from streamlit import runtime
 
@@ -99,14 +100,14 @@ elif MODE == "media":  # as an upload would be: Streamlit's per-session media fi
         problems += found
         if urls is not None:
             hosted[layer.layer_id] = urls
-    groups.append(extra.plain_layer_group(plain, published=hosted))
+    groups.append(plain_layers.plain_layer_group(plain, published=hosted))
 elif MODE == "markers":
-    group = extra.plain_layer_group([])
+    group = plain_layers.plain_layer_group([])
     for layer in plain:
-        extra.plain_layer_script(layer, markers=True).add_to(group)
+        plain_layers.plain_layer_script(layer, markers=True).add_to(group)
     groups.append(group)
 else:
-    groups.append(extra.plain_layer_group(plain, published=published))
+    groups.append(plain_layers.plain_layer_group(plain, published=published))
 
 st_folium(
     fmap,

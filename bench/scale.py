@@ -35,7 +35,7 @@ MARKERS_JS = ".leaflet-marker-pane .atlas-marker"
 
 
 def _synthetic_folder(root: Path, points: int) -> Path:
-    from layers.extra import synthetic_points
+    from tests.factories import synthetic_points
 
     folder = root / f"points-{points}"
     folder.mkdir()
@@ -101,9 +101,9 @@ def measure_extra_layer(
 def measure_bundle(browser, runs: int, errors: list[str], out: dict[str, Any]) -> None:
     """The offline HTML bundle of the whole atlas: bytes, and navigation -> every located
     site's marker drawn, opened from file:// with every other request aborted."""
+    from layers.data.filters import Filters, sites_shown
+    from layers.data.load import DEFAULT_DATA_DIR, load_atlas
     from layers.export import export
-    from layers.filters import Filters, sites_shown
-    from layers.load import DEFAULT_DATA_DIR, load_atlas
 
     atlas = load_atlas(DEFAULT_DATA_DIR)
     located = len(sites_shown(atlas, Filters(), list(atlas.events)))

@@ -13,15 +13,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from layers.changelog import CHANGELOG_FILE, Changelog, load_changelog
-from layers.claims import ClaimsFile, load_claims
-from layers.dates import parse_event_date
-from layers.export import FORMATS, ExportPathError, export, refuse_data_dir
-from layers.filters import Filters, filter_events
-from layers.lessons import Lesson, load_lesson, load_lessons
-from layers.load import display_name, load_atlas, load_site_layer, read_json
-from layers.problems import Problem, errors_only, problems_from_validation, summarise
-from layers.schema import (
+from layers.data.changelog import CHANGELOG_FILE, Changelog, load_changelog
+from layers.data.claims import ClaimsFile, load_claims
+from layers.data.dates import parse_event_date
+from layers.data.filters import Filters, filter_events
+from layers.data.lessons import Lesson, load_lesson, load_lessons
+from layers.data.load import display_name, load_atlas, load_site_layer, read_json
+from layers.data.problems import Problem, errors_only, problems_from_validation, summarise
+from layers.data.schema import (
     DatasetInfo,
     EntitiesFile,
     EventsFile,
@@ -30,7 +29,8 @@ from layers.schema import (
     SiteFeature,
     SourcesFile,
 )
-from layers.validate import publication_problems, source_coverage
+from layers.data.validate import publication_problems, source_coverage
+from layers.export import FORMATS, ExportPathError, export, refuse_data_dir
 
 _RECORD_FILES = {
     "events.json": EventsFile,

@@ -137,3 +137,59 @@ def write_dataset(
 
 def copy_of(document: dict) -> dict:
     return copy.deepcopy(document)
+
+
+def synthetic_points(n: int, seed: int = 0) -> bytes:
+    """A GeoJSON FeatureCollection of ``n`` random points inside Syria (UTF-8 bytes).
+
+    Points are drawn uniformly over Syria's governorates (Natural Earth, from
+    geodata/basemap/, read only), with a name, a category, a count and a date each.
+    Deterministic for a given ``seed``. For tests and benchmarks.
+    """
+    import numpy as np
+    import shapely
+    from shapely.geometry import shape as to_shape
+
+    from layers.map.basemap import GOVERNORATES, load_layer
+
+    syria = shapely.union_all(
+        [
+            to_shape(f["geometry"])
+            for f in load_layer(GOVERNORATES)["features"]
+            if f["properties"].get("type_en")
+        ]
+    )
+    west, south, east, north = syria.bounds
+    rng = np.random.default_rng(seed)
+    lons: list[float] = []
+    lats: list[float] = []
+    while len(lons) < n:
+        want = max(64, int((n - len(lons)) * 1.6))
+        x = rng.uniform(west, east, want)
+        y = rng.uniform(south, north, want)
+        keep = shapely.contains_xy(syria, x, y)
+        lons.extend(x[keep].tolist())
+        lats.extend(y[keep].tolist())
+    categories = ("depot", "checkpoint", "airstrip", "workshop", "port", "unknown")
+    pick = rng.integers(0, len(categories), n).tolist()
+    counts = rng.integers(0, 1000, n).tolist()
+    days = rng.integers(0, 365 * 20, n).tolist()
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(lons[i], 6), round(lats[i], 6)],
+            },
+            "properties": {
+                "name": f"Synthetic point {i + 1}",
+                "category": categories[pick[i]],
+                "count": counts[i],
+                "day": days[i],
+            },
+        }
+        for i in range(n)
+    ]
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, separators=(",", ":")
+    ).encode("utf-8")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layers import viewstate
-from layers.filters import last_year
-from layers.schema import Grade, LinkType
+from layers.data.filters import last_year
+from layers.data.schema import Grade, LinkType
+from layers.state import view as viewstate
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import REPO_ROOT, app_exceptions, folium_frame, goto_app, wait_for_app
-from layers import extra
-from tests.factories import tree_digest
+from tests.factories import synthetic_points, tree_digest
 
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
 HOSTILE_AT = (38.2, 32.9)  # lon, lat: in the desert south-east of Damascus
@@ -18,7 +17,7 @@ HOSTILE_AT = (38.2, 32.9)  # lon, lat: in the desert south-east of Damascus
 @pytest.fixture(scope="module")
 def extra_folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("extra")
-    (folder / "points-10k.geojson").write_bytes(extra.synthetic_points(10_000, seed=7))
+    (folder / "points-10k.geojson").write_bytes(synthetic_points(10_000, seed=7))
     hostile = {
         "type": "FeatureCollection",
         "features": [
@@ -44,7 +43,7 @@ def test_folder_and_uploaded_layers_render_and_stay_inert(page, start_app, extra
     )
     # An upload: a plain layer of three points, for this session only.
     upload = tmp_path / "my-points.geojson"
-    upload.write_bytes(extra.synthetic_points(3, seed=1))
+    upload.write_bytes(synthetic_points(3, seed=1))
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     frame.wait_for_selector(
         ".leaflet-container[data-points-drawn='10004']", state="attached", timeout=30_000

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from layers.claims import ClaimStatus, load_claims
-from layers.load import DEFAULT_DATA_DIR, load_atlas
+from layers.data.claims import ClaimStatus, load_claims
+from layers.data.load import DEFAULT_DATA_DIR, load_atlas
 from tests.factories import REVIEWED, event, write_dataset
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
 """Tests of the FACTS in geodata/, not only its shape.
 
 The files are loaded with plain `json` and validated with the pydantic models in
-`layers.schema`, so these tests do not depend on the app's loader. Expected values come
+`layers.data.schema`, so these tests do not depend on the app's loader. Expected values come
 from the research brief (/work/shared/research/facts-brief.md, errata applied); when a
 fact changes, change the data and the expectation here together, citing the source.
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from layers.dates import parse_event_date
-from layers.schema import (
+from layers.data.dates import parse_event_date
+from layers.data.schema import (
     DatasetInfo,
     Event,
     EventsFile,
@@ -569,7 +569,7 @@ ENTITY_EVENTS = {
 
 @pytest.fixture(scope="module")
 def entities() -> dict:
-    from layers.schema import EntitiesFile
+    from layers.data.schema import EntitiesFile
 
     data = EntitiesFile.model_validate(_load("entities.json"))
     ids = [e.id for e in data.entities]
@@ -688,7 +688,7 @@ EXPECTED_CLAIM_STATUS = {
 
 @pytest.fixture(scope="module")
 def claims_file():
-    from layers.claims import ClaimsFile
+    from layers.data.claims import ClaimsFile
 
     data = ClaimsFile.model_validate(_load("claims.json"))
     ids = [c.id for c in data.claims]

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from layers.dates import DateFormatError, parse_event_date
+from layers.data.dates import DateFormatError, parse_event_date
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from layers.filters import Filters, filter_events
-from layers.load import load_atlas
-from layers.model import Atlas, events_of_entity
-from layers.schema import DatasetInfo
+from layers.data.filters import Filters, filter_events
+from layers.data.load import load_atlas
+from layers.data.model import Atlas, events_of_entity
+from layers.data.schema import DatasetInfo
 from tests.factories import DATASET, REVIEWED, event, layer, site_feature, source, write_dataset
 
 

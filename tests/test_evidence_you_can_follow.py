@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from layers.changelog import ChangeKind, load_changelog
-from layers.load import load_atlas
-from layers.mapview import site_style
-from layers.schema import Event, Grade, Source, UrlKind
-from layers.style import GRADE_STYLES, NO_LINK_STYLE
-from layers.validate import publication_problems, source_coverage
+from layers.data.changelog import ChangeKind, load_changelog
+from layers.data.load import load_atlas
+from layers.data.schema import Event, Grade, Source, UrlKind
+from layers.data.validate import publication_problems, source_coverage
+from layers.render.style import GRADE_STYLES, NO_LINK_STYLE, site_style
 from tests.factories import event, layer, site_feature, source, write_dataset
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"

@@ -19,6 +19,9 @@ import pyogrio
 import pytest
 
 from layers.__main__ import main
+from layers.data.filters import Filters, filter_events, sites_shown
+from layers.data.load import DEFAULT_DATA_DIR, load_atlas
+from layers.data.schema import Grade, LinkType, Source
 from layers.export import (
     PROVENANCE_MEMBER,
     ExportPathError,
@@ -28,10 +31,7 @@ from layers.export import (
     read_export,
     read_provenance,
 )
-from layers.filters import Filters, filter_events, sites_shown
-from layers.load import DEFAULT_DATA_DIR, load_atlas
-from layers.schema import Grade, LinkType, Source
-from layers.style import GRADE_STYLES
+from layers.render.style import GRADE_STYLES
 from tests.factories import event, layer, site_feature, source, tree_digest, write_dataset
 
 REPO = Path(__file__).resolve().parent.parent

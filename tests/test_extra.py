@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 from browser_support import REPO_ROOT, app_exceptions, folium_frame, goto_app
 from layers import extra
-from layers.filters import Filters, filter_events, sites_shown
-from layers.leaflet import PointCanvasLayer, script_json
-from layers.load import load_atlas
-from tests.factories import event, layer, site_feature, source
+from layers.data.filters import Filters, filter_events, sites_shown
+from layers.data.load import load_atlas
+from layers.map import plain_layers
+from layers.map.leaflet import PointCanvasLayer, script_json
+from tests.factories import event, layer, site_feature, source, synthetic_points
 
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
 SCRIPT_PAYLOAD = "<script>window.__pwned=1</script>"
@@ -203,7 +204,7 @@ def test_plain_geojson_becomes_a_plain_layer_with_escaped_popups():
     assert "&quot;&#x27;&amp;&lt;/script&gt;" in html
 
     # What the browser gets: the same escaped strings, inert inside a <script>.
-    script = extra.layer_spec_js(plain)
+    script = plain_layers.layer_spec_js(plain)
     for raw in (PAYLOAD, SCRIPT_PAYLOAD, SVG_PAYLOAD, "</script", "</"):
         assert raw not in script
 
@@ -482,7 +483,7 @@ def test_folder_entries_that_are_not_files_or_too_big_are_skipped(tmp_path):
 
 def test_the_script_draws_on_a_canvas_and_keeps_data_inert():
     plain = extra.read_extra(_bytes(_fc(_point(38, 35, **_hostile_props()))), "x.geojson").plain
-    group = extra.plain_layer_group([plain])
+    group = plain_layers.plain_layer_group([plain])
     [script_layer] = group._children.values()
     assert isinstance(script_layer, PointCanvasLayer)
     text = script_layer.script_text()
@@ -490,10 +491,10 @@ def test_the_script_draws_on_a_canvas_and_keeps_data_inert():
     assert "innerHTML" not in text  # popups go through Leaflet's setContent, escaped
     for raw in (PAYLOAD, SCRIPT_PAYLOAD, "</script"):
         assert raw not in text
-    options = extra.layer_options(plain)
+    options = plain_layers.layer_options(plain)
     assert options["key"].startswith(plain.layer_id) and options["titleHtml"] == "x"
 
-    by_url = extra.layer_spec_js(plain, extra.Published("../../a.json", "../../b.json", 0))
+    by_url = plain_layers.layer_spec_js(plain, extra.Published("../../a.json", "../../b.json", 0))
     assert json.loads(by_url) == {"points_url": "../../a.json", "props_url": "../../b.json"}
 
 
@@ -524,21 +525,21 @@ def test_publish_to_an_unwritable_place_warns_and_falls_back_to_inline(tmp_path)
     blocker.write_text("a file where a folder should be")
     published, [problem] = extra.publish(plain, blocker)
     assert published is None and problem.severity == "warning" and "inline" in problem.message
-    group = extra.plain_layer_group([plain], published={})
+    group = plain_layers.plain_layer_group([plain], published={})
     [script] = group._children.values()
     assert '"points":{"xy":[38.0,35.0]' in script.spec_js
 
 
 def test_a_hundred_thousand_synthetic_points_parse_and_produce_a_script():
-    raw = extra.synthetic_points(100_000, seed=7)
-    assert raw == extra.synthetic_points(100_000, seed=7)  # deterministic
+    raw = synthetic_points(100_000, seed=7)
+    assert raw == synthetic_points(100_000, seed=7)  # deterministic
     extra_file = extra.read_extra(raw, "synthetic.geojson")
     assert extra_file.problems == () and extra_file.kind == "plain"
     plain = extra_file.plain
     assert plain.point_count == 100_000
     west, south, east, north = plain.bounds
     assert west > 35.5 and east < 42.5 and south > 32.2 and north < 37.4
-    script = extra.layer_spec_js(plain)
+    script = plain_layers.layer_spec_js(plain)
     assert len(script) < 10_000_000
     assert '"pr":null' in plain.points_json  # one point per feature: no index array sent
     assert "Synthetic point 100000" in extra.popup_html(plain, 99_999)
@@ -659,7 +660,7 @@ def extra_page_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / ".streamlit").symlink_to(REPO_ROOT / ".streamlit", target_is_directory=True)
     data = folder / "layers"
     data.mkdir()
-    (data / "points-10k.geojson").write_bytes(extra.synthetic_points(10_000, seed=3))
+    (data / "points-10k.geojson").write_bytes(synthetic_points(10_000, seed=3))
     hostile = _fc(
         _point(*HOSTILE_AT, **_hostile_props()),
         {

@@ -1,10 +1,9 @@
 """Filters decide what is shown; styles make the grade readable without colour."""
 
-from layers.filters import Filters, filter_events, last_year, sites_shown
-from layers.load import load_atlas
-from layers.mapview import site_style
-from layers.schema import Grade, LinkType
-from layers.style import GRADE_STYLES, NO_LINK_STYLE, strongest
+from layers.data.filters import Filters, filter_events, last_year, sites_shown
+from layers.data.load import load_atlas
+from layers.data.schema import Grade, LinkType
+from layers.render.style import GRADE_STYLES, NO_LINK_STYLE, site_style, strongest
 from tests.factories import event, layer, site_feature, write_dataset
 
 
@@ -92,7 +91,7 @@ def test_every_grade_differs_in_shape_or_fill_not_only_colour():
 
 
 def test_view_state_defaults_show_everything_and_widget_values_override(tmp_path):
-    from layers import viewstate
+    from layers.state import view as viewstate
 
     atlas = _atlas(tmp_path)
     assert viewstate.filters_from_state({}, atlas) == Filters(

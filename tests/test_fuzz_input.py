@@ -13,7 +13,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layers.load import parse_json_bytes, site_layer_from_geojson
+from layers.data.load import parse_json_bytes, site_layer_from_geojson
 from tests.factories import site_feature
 
 LABEL = "fuzz.geojson"

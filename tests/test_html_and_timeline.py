@@ -2,10 +2,10 @@
 
 import re
 
-from layers import html as atlas_html
-from layers.load import load_atlas
-from layers.page import WORD_JOINER, one_block, widget_label
-from layers.timeline import timeline_svg
+from layers.data.load import load_atlas
+from layers.render import html as atlas_html
+from layers.render.timeline import timeline_svg
+from layers.ui.page import WORD_JOINER, one_block, widget_label
 from tests.factories import event, layer, site_feature, source, write_dataset
 
 HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'

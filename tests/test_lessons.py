@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from layers.filters import event_matches
-from layers.lessons import (
+from layers.data.filters import event_matches
+from layers.data.lessons import (
     Lesson,
     check_lesson,
     lesson_from_document,
@@ -25,10 +25,10 @@ from layers.lessons import (
     step_filters,
     step_view,
 )
-from layers.load import DEFAULT_DATA_DIR, load_atlas
-from layers.model import Atlas
-from layers.problems import errors_only
-from layers.schema import Grade, LinkType
+from layers.data.load import DEFAULT_DATA_DIR, load_atlas
+from layers.data.model import Atlas
+from layers.data.problems import errors_only
+from layers.data.schema import Grade, LinkType
 
 LESSON_ID = "north-korea-in-syria"
 LESSON_FILE = DEFAULT_DATA_DIR / "lessons" / f"{LESSON_ID}.yaml"

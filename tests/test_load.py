@@ -2,7 +2,7 @@
 
 import json
 
-from layers.load import load_atlas
+from layers.data.load import load_atlas
 from tests.factories import event, layer, site_feature, source, write_dataset
 
 

@@ -1,6 +1,6 @@
 """The map works with no internet: vendored front-end assets and the offline basemap.
 
-Fast tests check the asset rewriting (layers/assets.py), the vendored files and the
+Fast tests check the asset rewriting (layers/map/assets.py), the vendored files and the
 basemap data; one browser test opens a throwaway st_folium page (tests/apps/
 offline_probe.py) in Chromium with every non-loopback request aborted.
 """
@@ -19,8 +19,9 @@ from branca.colormap import LinearColormap
 from shapely.geometry import box, shape
 
 from browser_support import REPO_ROOT, folium_frame, goto_app
-from layers import assets, basemap
-from layers.assets import (
+from layers.data import geo
+from layers.map import assets, basemap
+from layers.map.assets import (
     ASSETS,
     DROPPED,
     IFRAME_PREFIX,
@@ -30,7 +31,7 @@ from layers.assets import (
     local_file,
     localize_assets,
 )
-from layers.leaflet import GeoJsonScript
+from layers.map.leaflet import GeoJsonScript
 
 VENDOR = REPO_ROOT / "static" / "vendor"
 VENDOR_BUDGET = 1_500_000  # bytes
@@ -173,8 +174,8 @@ def _coords(node):
 def test_basemap_file_is_lonlat_geojson_in_the_box(name: str) -> None:
     fc = basemap.load_layer(name)
     assert fc["type"] == "FeatureCollection" and fc["features"]
-    lon0, lat0, lon1, lat1 = basemap.BBOX
-    frame = box(*basemap.BBOX).buffer(1e-6)
+    lon0, lat0, lon1, lat1 = geo.BBOX
+    frame = box(*geo.BBOX).buffer(1e-6)
     for feature in fc["features"]:
         assert feature["type"] == "Feature"
         geom = shape(feature["geometry"])

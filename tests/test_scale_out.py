@@ -32,7 +32,7 @@ from browser_support import (
     wait_for_app,
 )
 from deploy.replicas import Deployment, find_nginx, replica_command
-from layers.extra import synthetic_points
+from tests.factories import synthetic_points
 
 SESSIONS = 6
 SITE_MARKERS = ".leaflet-marker-pane .atlas-marker"

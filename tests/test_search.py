@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from layers.load import DEFAULT_DATA_DIR, load_atlas
-from layers.search import MAX_QUERY, Match, fold, search
+from layers.data.load import DEFAULT_DATA_DIR, load_atlas
+from layers.data.search import MAX_QUERY, Match, fold, search
 from tests.factories import event, layer, site_feature, write_dataset
 
 GEODATA = Path(DEFAULT_DATA_DIR)

@@ -10,16 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layers import urlstate
-from layers.basemap import BBOX, OFFLINE, basemap_choices
-from layers.filters import FIRST_YEAR, filter_events, last_year
-from layers.lessons import Lesson, load_lessons
-from layers.load import DEFAULT_DATA_DIR, load_atlas
-from layers.model import Atlas
-from layers.schema import Grade, LinkType
-from layers.selection import SITE_KEY
-from layers.urlstate import ViewState, default_view, from_query, to_query
-from layers.viewstate import filters_from_state
+from layers.data.filters import FIRST_YEAR, filter_events, last_year
+from layers.data.geo import BBOX
+from layers.data.lessons import Lesson, load_lessons
+from layers.data.load import DEFAULT_DATA_DIR, load_atlas
+from layers.data.model import Atlas
+from layers.data.schema import Grade, LinkType
+from layers.map.basemap import OFFLINE, basemap_choices
+from layers.state import url as urlstate
+from layers.state.selection import SITE_KEY
+from layers.state.url import ViewState, default_view, from_query, to_query
+from layers.state.view import filters_from_state
 
 LESSON = "north-korea-in-syria"
 

@@ -22,7 +22,7 @@ from browser_support import (
     wait_for_app,
 )
 from layers import extra
-from layers.page import WORD_JOINER
+from layers.ui.page import WORD_JOINER
 from tests.factories import event, layer, site_feature, source, tree_digest
 
 FLAG = "window.__xss=1"

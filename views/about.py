@@ -5,15 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from layers import html as atlas_html
-from layers.cached import current_atlas, current_changelog
-from layers.changelog import change_rows
-from layers.html import day_label
-from layers.load import data_dir
-from layers.method import method_text
-from layers.page import caption, problem_notice, show_html, widget_label
-from layers.style import plural
-from layers.validate import source_coverage
+from layers.data.changelog import change_rows
+from layers.data.load import data_dir
+from layers.data.method import method_text
+from layers.data.validate import source_coverage
+from layers.render import html as atlas_html
+from layers.render.html import day_label
+from layers.render.style import plural
+from layers.ui.cached import current_atlas, current_changelog
+from layers.ui.page import caption, problem_notice, show_html, widget_label
 
 atlas = current_atlas()
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from layers import html as atlas_html
-from layers.cached import current_atlas, current_changelog
-from layers.changelog import Changelog
-from layers.claims import Claim, ClaimsCheck, ClaimStatus, load_claims
-from layers.html import day_label, esc
-from layers.load import data_dir
-from layers.model import Atlas
-from layers.page import show_html
-from layers.style import both_grades_words
+from layers.data.changelog import Changelog
+from layers.data.claims import Claim, ClaimsCheck, ClaimStatus, load_claims
+from layers.data.load import data_dir
+from layers.data.model import Atlas
+from layers.render import html as atlas_html
+from layers.render.html import day_label, esc
+from layers.render.style import both_grades_words
+from layers.ui.cached import current_atlas, current_changelog
+from layers.ui.page import show_html
 
 # status -> (symbol, label, colour, border style): shape and word, not colour alone.
 STATUS_LOOK = {

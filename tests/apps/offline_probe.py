@@ -11,8 +11,8 @@ import streamlit as st
 from folium.plugins import MarkerCluster
 from streamlit_folium import st_folium
 
-from layers.assets import localize_assets
-from layers.basemap import add_basemap
+from layers.map.assets import localize_assets
+from layers.map.basemap import add_basemap
 
 POINTS = [  # lat, lon: five spots inside Syria
     (33.51, 36.29),

@@ -1,0 +1,413 @@
+"""Guided lessons: ordered steps that move the map, set the filters and cite the events.
+
+A lesson is a YAML file in ``geodata/lessons/`` written by a teacher, so it is checked like
+the rest of the data: its shape by the pydantic models below, and its references (events,
+sources, sites, layers) against the loaded atlas, because a step that cites an event which
+does not exist would present an unsourced sentence as fact. A bad lesson file never takes
+the app down: it becomes `Problem`s naming the file, the step and the field, and is skipped.
+The format is documented for teachers in ``geodata/lessons/README.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from layers.data.filters import FIRST_YEAR, Filters, GradeBasis, event_matches, last_year
+from layers.data.geo import BBOX, MAX_ZOOM, MIN_ZOOM
+from layers.data.load import display_name
+from layers.data.model import Atlas
+from layers.data.problems import Problem, errors_only, problems_from_validation
+from layers.data.schema import EventId, Grade, LayerId, LinkType, SiteId
+
+LESSONS_DIR = "lessons"
+MAX_LESSON_BYTES = 256 * 1024  # a lesson is a few kilobytes; refuse anything huge
+MAX_STEPS = 100
+MAX_FLOW_DEPTH = 20  # a lesson needs 3 ([…] inside {…} inside a step)
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=60)]
+CitationId = Annotated[
+    str, StringConstraints(pattern=r"^(?:E\d+[a-z]?|[a-z0-9]+(?:-[a-z0-9]+)*)$", max_length=80)
+]
+EVENT_ID = re.compile(r"^E\d+[a-z]?$")
+
+# Characters that Markdown, HTML or Streamlit's LaTeX would interpret. Lesson text is plain
+# text so that what a teacher writes is exactly what the class sees.
+_MARKUP = re.compile(r"[`*_#\[\]<>|\\~$]")
+
+#: Words that mark a sentence as attributed rather than asserted.
+HEDGES = ("alleged", "allege", "allegation", "claim", "according to", "reportedly", "says", "said")
+
+
+def _plain(value: str) -> str:
+    found = sorted(set(_MARKUP.findall(value)))
+    if found:
+        raise ValueError(f"must be plain text without Markdown or HTML; remove {' '.join(found)!s}")
+    return value
+
+
+def _plain_text(max_length: int) -> Any:
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
+        AfterValidator(_plain),
+    ]
+
+
+Title = _plain_text(120)
+StepText = _plain_text(900)
+Notes = _plain_text(2500)
+Year = Annotated[int, Strict()]
+Zoom = Annotated[float, Strict(), Field(ge=MIN_ZOOM, le=MAX_ZOOM, allow_inf_nan=False)]
+Degrees = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class StepView(_Record):
+    """Where the map goes: a site (centred on its coordinate) or a [lat, lon] centre."""
+
+    site: SiteId | None = None
+    center: tuple[Degrees, Degrees] | None = Field(
+        None, description="[latitude, longitude], inside the basemap's box"
+    )
+    zoom: Zoom
+
+    @model_validator(mode="after")
+    def _site_or_center(self) -> StepView:
+        if (self.site is None) == (self.center is None):
+            raise ValueError("give either 'site' or 'center' (not both, not neither)")
+        if self.center is not None:
+            lat, lon = self.center
+            west, south, east, north = BBOX
+            if not (south <= lat <= north and west <= lon <= east):
+                raise ValueError(
+                    f"center [{lat}, {lon}] is outside the map ({south}–{north} N, "
+                    f"{west}–{east} E); it is [latitude, longitude]"
+                )
+        return self
+
+
+class StepFilters(_Record):
+    """The filters in force during a step; an absent list means everything."""
+
+    years: tuple[Year, Year]
+    link_types: list[LinkType] | None = Field(None, min_length=1)
+    grades: list[Grade] | None = Field(None, min_length=1)
+    grade_basis: GradeBasis = Field(
+        "link", description="Which grade `grades` reads: the North Korean link's or the event's"
+    )
+    layers: list[LayerId] | None = Field(None, min_length=1)
+    syria_wide: Annotated[bool, Strict()] = True
+
+    @model_validator(mode="after")
+    def _year_range(self) -> StepFilters:
+        first, last = self.years
+        if first > last:
+            raise ValueError(f"years [{first}, {last}] run backwards")
+        if first < FIRST_YEAR or last > last_year():
+            raise ValueError(f"years must lie within {FIRST_YEAR}–{last_year()}")
+        return self
+
+
+class LessonStep(_Record):
+    """One slide of a lesson."""
+
+    id: Slug
+    title: Title
+    text: StepText
+    citations: list[CitationId] = Field(
+        min_length=1, description="Event and/or source ids every factual sentence rests on"
+    )
+    view: StepView
+    filters: StepFilters
+    highlight_event_ids: list[EventId] = Field(default_factory=list)
+    presenter_notes: Notes
+
+
+class Lesson(_Record):
+    """A guided tour through the atlas."""
+
+    id: Slug
+    title: Title
+    audience: Title
+    summary: StepText
+    last_reviewed: dt.date
+    steps: list[LessonStep] = Field(min_length=1, max_length=MAX_STEPS)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def load_lessons(root: Path, atlas: Atlas) -> tuple[list[Lesson], list[Problem]]:
+    """Every valid lesson in ``root/lessons/*.yaml`` (by file name), and the problems found.
+
+    A lesson with any error is left out whole: half a lesson, or one citing a missing
+    event, would mislead. Warnings (a hidden highlight, unhedged text) keep the lesson.
+    Lesson ids equal their file names, so they cannot collide.
+    """
+    lessons: list[Lesson] = []
+    problems: list[Problem] = []
+    for path in sorted((root / LESSONS_DIR).glob("*.yaml")):
+        lesson, found = load_lesson(path, atlas, label=display_name(path, root))
+        problems.extend(found)
+        if lesson is not None:
+            lessons.append(lesson)
+    return lessons, problems
+
+
+def load_lesson(
+    path: Path, atlas: Atlas, *, label: str | None = None
+) -> tuple[Lesson | None, list[Problem]]:
+    """Read, validate and cross-check one lesson file; never raises on bad content.
+
+    The lesson is None whenever there is an error, so it is never shown in part.
+    """
+    label = label or path.name
+    document, problems = read_yaml(path, label)
+    if problems:  # unreadable; an empty file (None) goes on to be named below
+        return None, problems
+    lesson, found = lesson_from_document(document, label)
+    problems += found
+    if lesson is None:
+        return None, problems
+    if lesson.id != path.stem:
+        problems.append(
+            Problem(label, f"lesson id {lesson.id!r} must match the file name", field="id")
+        )
+    problems += check_lesson(lesson, atlas, label)
+    return (None if errors_only(problems) else lesson), problems
+
+
+def read_yaml(path: Path, label: str) -> tuple[Any, list[Problem]]:
+    """Parse a small YAML file safely: size-limited, no aliases, no duplicate keys."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_LESSON_BYTES:
+            return None, [Problem(label, f"is {size:,} bytes; the limit is {MAX_LESSON_BYTES:,}")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(label, f"cannot read the file ({exc.strerror or exc})")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(label, f"is not UTF-8 text (bad byte at position {exc.start})")]
+    return parse_yaml_text(text, label)
+
+
+def parse_yaml_text(text: str, label: str) -> tuple[Any, list[Problem]]:
+    """`yaml.safe_load`, after refusing aliases (a small file could otherwise expand to
+    billions of nodes when validated) and duplicate keys (YAML keeps only the last)."""
+    if _flow_depth(text) > MAX_FLOW_DEPTH:
+        return None, [Problem(label, f"nests [ ] or {{ }} more than {MAX_FLOW_DEPTH} deep")]
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return None, [
+                    Problem(label, "uses a YAML alias (*name); anchors and aliases are not allowed")
+                ]
+        duplicate = _duplicate_key(yaml.compose(text, Loader=yaml.SafeLoader))
+        if duplicate:
+            return None, [Problem(label, f"repeats the key {duplicate!r} in one mapping")]
+        return yaml.safe_load(text), []
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        return None, [Problem(label, f"is not valid YAML: {exc.problem or exc}{where}")]
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # PyYAML raises ValueError for impossible timestamps (2026-13-45) and
+        # RecursionError for very deep nesting.
+        return None, [Problem(label, f"is not usable YAML: {type(exc).__name__}: {exc}"[:300])]
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest bracket nesting, counted crudely (quotes and comments included): PyYAML
+    takes time quadratic in flow depth, about a second for 1,000 levels."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _duplicate_key(root: yaml.Node | None) -> str | None:
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+            repeated = next((k for k in keys if keys.count(k) > 1), None)
+            if repeated is not None:
+                return str(repeated)[:60]
+            stack.extend(v for _, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
+
+
+def lesson_from_document(document: Any, label: str) -> tuple[Lesson | None, list[Problem]]:
+    """Validate a parsed document; errors inside a step name the step's index and id."""
+    if not isinstance(document, dict):
+        kind = type(document).__name__ if document is not None else "empty"
+        return None, [Problem(label, f"must be a YAML mapping of lesson fields (got {kind})")]
+    lesson_id = document["id"][:60] if isinstance(document.get("id"), str) else None
+    try:
+        return Lesson.model_validate(document), []
+    except ValidationError as exc:
+        found = problems_from_validation(exc, file=label, index=None, record_id=lesson_id)
+        return None, [_in_step(p, document.get("steps")) for p in found]
+
+
+def _in_step(problem: Problem, steps: Any) -> Problem:
+    """Move a 'steps.3.view.zoom' field into index 3, the step's id, and field 'view.zoom'."""
+    parts = (problem.field or "").split(".")
+    if len(parts) < 2 or parts[0] != "steps" or not parts[1].isdigit():
+        return problem
+    index = int(parts[1])
+    step = steps[index] if isinstance(steps, list) and index < len(steps) else None
+    step_id = step.get("id") if isinstance(step, dict) else None
+    return replace(
+        problem,
+        index=index,
+        record_id=step_id[:60] if isinstance(step_id, str) else None,
+        field=".".join(parts[2:]) or None,
+    )
+
+
+# --- cross-references ----------------------------------------------------------------
+
+
+def check_lesson(lesson: Lesson, atlas: Atlas, label: str) -> list[Problem]:
+    """References that must resolve in the atlas (errors), and advice for the author
+    (warnings: a highlight the step's own filters hide, an allegation cited without
+    attribution in the text)."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, step in enumerate(lesson.steps):
+        found = _unresolved(step, atlas)
+        if step.id in seen:
+            found.append(("step id repeats an earlier step's", "id"))
+        seen.add(step.id)
+        problems += [
+            Problem(label, message, index=index, record_id=step.id, field=field)
+            for message, field in found
+        ]
+        if not found:
+            problems += [
+                Problem(
+                    label, message, index=index, record_id=step.id, field=field, severity="warning"
+                )
+                for message, field in _advice(step, atlas)
+            ]
+    return problems
+
+
+def _unresolved(step: LessonStep, atlas: Atlas) -> list[tuple[str, str]]:
+    """(message, field) for every id in the step that the atlas does not have."""
+    events = {dated.id for dated in atlas.events}
+    found = []
+    for cited in step.citations:
+        if EVENT_ID.match(cited) and cited not in events:
+            found.append((f"event {cited!r} is not in events.json", "citations"))
+        elif not EVENT_ID.match(cited) and cited not in atlas.sources:
+            found.append((f"source {cited!r} is not in sources.json", "citations"))
+    found += [
+        (f"event {event_id!r} is not in events.json", "highlight_event_ids")
+        for event_id in step.highlight_event_ids
+        if event_id not in events
+    ]
+    site_id = step.view.site
+    if site_id is not None:
+        site = atlas.sites.get(site_id)
+        if site is None:
+            found.append((f"site {site_id!r} is not in any loaded layer", "view.site"))
+        elif not site.located:
+            found.append((f"site {site_id!r} has no coordinate to centre on", "view.site"))
+    layer_ids = {layer.id for layer in atlas.layers}
+    found += [
+        (f"layer {layer_id!r} is not loaded", "filters.layers")
+        for layer_id in step.filters.layers or []
+        if layer_id not in layer_ids
+    ]
+    return found
+
+
+def _advice(step: LessonStep, atlas: Atlas) -> list[tuple[str, str]]:
+    events = {dated.id: dated for dated in atlas.events}
+    filters = step_filters(step, atlas)
+    found = [
+        (f"highlighted event {event_id!r} is hidden by this step's filters", "highlight_event_ids")
+        for event_id in step.highlight_event_ids
+        if not event_matches(atlas, events[event_id], filters)
+    ]
+    weak_grades = (Grade.ALLEGED, Grade.DISPUTED)
+    weak = [
+        cited
+        for cited in step.citations
+        if cited in events
+        and (
+            events[cited].event.grade in weak_grades
+            or events[cited].event.link_grade in weak_grades
+        )
+    ]
+    if weak and not any(word in step.text.lower() for word in HEDGES):
+        found.append(
+            (
+                f"cites {', '.join(weak)} (alleged or disputed) but the text attributes "
+                f"nothing; use one of: {', '.join(HEDGES)}",
+                "text",
+            )
+        )
+    return found
+
+
+# --- applying a step -----------------------------------------------------------------
+
+
+def step_filters(step: LessonStep, atlas: Atlas) -> Filters:
+    """The atlas filters a step puts in force (absent lists mean everything)."""
+    chosen = step.filters
+    return Filters(
+        layer_ids=frozenset(chosen.layers) if chosen.layers is not None else None,
+        syria_wide=chosen.syria_wide,
+        first_year=chosen.years[0],
+        last_year=chosen.years[1],
+        link_types=frozenset(chosen.link_types or LinkType),
+        grades=frozenset(chosen.grades or Grade),
+        grade_basis=chosen.grade_basis,
+    )
+
+
+def step_view(step: LessonStep, atlas: Atlas) -> tuple[float, float, float]:
+    """(centre latitude, centre longitude, zoom); a site view centres on the site.
+
+    Raises ValueError for a site that is missing or unlocated, which `load_lessons`
+    already reports, so a loaded lesson never does.
+    """
+    view = step.view
+    if view.center is not None:
+        return view.center[0], view.center[1], view.zoom
+    site = atlas.sites.get(view.site or "")
+    if site is None or site.lat is None or site.lon is None:
+        raise ValueError(f"site {view.site!r} is not a located site in this atlas")
+    return site.lat, site.lon, view.zoom

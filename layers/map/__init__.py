@@ -1,0 +1,1 @@
+"""The folium/Leaflet map: the stable base map, the basemap, site markers, vendored assets."""

@@ -1,0 +1,97 @@
+"""The folium map: a stable base map, and the site markers sent beside it.
+
+streamlit-folium re-creates its map (losing zoom and pan) whenever the map's HTML
+changes, so the base map depends only on the basemap choice, and everything a filter
+changes goes into the feature group passed as `feature_group_to_add`.
+"""
+
+from __future__ import annotations
+
+import folium
+from branca.element import Element
+
+from layers.data.geo import BBOX, MAX_ZOOM, MIN_ZOOM, START_ZOOM, SYRIA_BOX, SYRIA_CENTRE
+from layers.data.model import Atlas, DatedEvent, Site
+from layers.map.assets import localize_assets
+from layers.map.basemap import apply_basemap
+from layers.map.leaflet import SiteMarkers
+from layers.render.html import MARKER_CSS, marker_icon_html, popup_html, site_tooltip
+from layers.render.style import events_by_site, site_style
+
+_WEST, _SOUTH, _EAST, _NORTH = SYRIA_BOX
+SYRIA_BOUNDS = ((_SOUTH, _WEST), (_NORTH, _EAST))  # Leaflet's (south, west), (north, east)
+HALO_COLOUR = "#3f007d"
+
+
+def base_map(basemap: str = "offline") -> folium.Map:
+    """The map every view starts from; identical HTML for identical basemap choices."""
+    fmap = folium.Map(
+        location=SYRIA_CENTRE,
+        zoom_start=START_ZOOM,
+        tiles=None,
+        min_zoom=MIN_ZOOM,
+        control_scale=True,
+    )
+    fmap.options["max_zoom"] = MAX_ZOOM  # folium drops max_zoom when tiles=None
+    fmap.options["zoomSnap"] = 0.25  # lets Syria fill a narrow map column
+    west, south, east, north = BBOX
+    fmap.options["maxBounds"] = [[south - 1, west - 1], [north + 1, east + 1]]
+    apply_basemap(fmap, basemap)
+    fmap.fit_bounds([list(SYRIA_BOUNDS[0]), list(SYRIA_BOUNDS[1])])
+    fmap.get_root().header.add_child(Element(f"<style>{MARKER_CSS}</style>"))
+    # The atlas draws with Leaflet alone: jQuery, Bootstrap and awesome-markers, which
+    # folium loads one after another, would only delay the first paint (~150 ms).
+    fmap.default_js = [(n, u) for n, u in fmap.default_js if n == "leaflet"]
+    fmap.default_css = [(n, u) for n, u in fmap.default_css if n == "leaflet_css"]
+    localize_assets(fmap)
+    return fmap
+
+
+def site_layer(
+    atlas: Atlas,
+    sites: list[Site],
+    events: list[DatedEvent],
+    *,
+    popups: bool = False,
+    highlight: set[str] | frozenset[str] = frozenset(),
+) -> folium.FeatureGroup:
+    """Markers (shape = grade) and precision halos for the shown sites.
+
+    The app shows a site's events in its own panel, so popups are off there; the
+    single-file export, which has no panel, turns them on. Sites with an event in
+    `highlight` (a lesson step's events) get an orange ring.
+    """
+    grouped = events_by_site(events)
+    records = []
+    for site in sites:
+        if not site.located:
+            continue
+        shown = grouped.get(site.id, [])
+        style = site_style(shown)
+        records.append(
+            {
+                "id": site.id,
+                "lat": site.lat,
+                "lon": site.lon,
+                "radius_m": site.props.precision_m,
+                "title": f"{site.name} — {style.short}",  # plain text, set as a property
+                "icon_html": marker_icon_html(site, style),
+                "tooltip_html": site_tooltip(site, style),
+                "popup_html": popup_html(atlas, site, shown),
+                "highlight": any(e.id in highlight for e in shown),
+            }
+        )
+    group = folium.FeatureGroup(name="Sites")
+    SiteMarkers(records, HALO_COLOUR, popups).add_to(group)
+    return group
+
+
+def site_from_tooltip(atlas: Atlas, tooltip: str | None) -> str | None:
+    """The id of the site whose marker tooltip the browser reported as clicked."""
+    if not tooltip:
+        return None
+    text = tooltip.strip()
+    for site in atlas.sites.values():
+        if text.startswith(f"{site.name} — ") or text == site.name:
+            return site.id
+    return None

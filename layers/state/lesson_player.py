@@ -1,0 +1,160 @@
+"""Lessons on screen and the view in the URL: session-state operations for the page.
+
+Everything here works on a plain mapping (Streamlit's session state in the app, a dict
+in tests). Changing step writes the step's filters into the widgets' keys and a
+"fly to" target for the map; the map moves there without being rebuilt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import Any
+
+from layers.data.lessons import Lesson, step_view
+from layers.data.model import Atlas
+from layers.data.schema import Grade, LinkType
+from layers.state import url as urlstate
+
+FLY_KEY = "fly-to"  # (lat, lon, zoom) the map should move to; kept until the next move
+# The map does not report pans and zooms back (each report would rerun the page, and a
+# rerun racing a lesson step could send the widgets' old values back): the URL carries
+# the last view the page moved the map to (a link, a lesson step, a search result).
+PROJECTOR_KEY = "projector"
+_URL_APPLIED_KEY = "_url-applied"
+
+
+def active_lesson(state: Mapping[str, Any], lessons: Sequence[Lesson]) -> Lesson | None:
+    wanted = state.get(urlstate.LESSON_KEY)
+    return next((lesson for lesson in lessons if lesson.id == wanted), None)
+
+
+def step_index(state: Mapping[str, Any], lesson: Lesson) -> int:
+    index = state.get(urlstate.STEP_KEY) or 0
+    return min(max(int(index), 0), len(lesson.steps) - 1)
+
+
+def step_highlights(state: Mapping[str, Any], lessons: Sequence[Lesson]) -> set[str]:
+    """The events the active lesson step highlights (none without a lesson)."""
+    lesson = active_lesson(state, lessons)
+    if lesson is None:
+        return set()
+    return set(lesson.steps[step_index(state, lesson)].highlight_event_ids)
+
+
+def step_view_state(lesson: Lesson, index: int, atlas: Atlas) -> urlstate.ViewState:
+    """The whole view a lesson step puts on screen."""
+    step = lesson.steps[index]
+    chosen = step.filters
+    lat, lon, zoom = step_view(step, atlas)
+    return dataclasses.replace(
+        urlstate.default_view(),
+        layers=frozenset(chosen.layers) if chosen.layers is not None else None,
+        syria_wide=chosen.syria_wide,
+        years=(chosen.years[0], chosen.years[1]),
+        link_types=frozenset(chosen.link_types or LinkType),
+        grades=frozenset(chosen.grades or Grade),
+        grade_basis=chosen.grade_basis,
+        site=step.view.site,
+        lesson=lesson.id,
+        step_index=index,
+        center=(lat, lon),
+        zoom=zoom,
+    )
+
+
+def show_view(
+    state: MutableMapping[str, Any],
+    view: urlstate.ViewState,
+    atlas: Atlas,
+    *,
+    keep_basemap: bool = False,
+) -> None:
+    """Seed the widgets with a view and move the map there (call before widgets exist)."""
+    basemap = state.get(urlstate.BASEMAP_KEY)
+    state.update(urlstate.to_session(view, atlas))
+    if keep_basemap and basemap is not None:
+        state[urlstate.BASEMAP_KEY] = basemap
+    if view.center is not None and view.zoom is not None:
+        state[FLY_KEY] = (view.center[0], view.center[1], view.zoom)
+
+
+def go_to_step(state: MutableMapping[str, Any], lesson: Lesson, index: int, atlas: Atlas) -> None:
+    index = min(max(index, 0), len(lesson.steps) - 1)
+    show_view(state, step_view_state(lesson, index, atlas), atlas, keep_basemap=True)
+
+
+def choose_lesson(
+    state: MutableMapping[str, Any], lessons: Sequence[Lesson], atlas: Atlas, lesson_id: str | None
+) -> None:
+    """Open a lesson at its first step, or close it (None) keeping the current filters."""
+    lesson = next((item for item in lessons if item.id == lesson_id), None)
+    if lesson is None:
+        state[urlstate.LESSON_KEY] = None
+        state[urlstate.STEP_KEY] = None
+        return
+    go_to_step(state, lesson, 0, atlas)
+
+
+def apply_url_once(
+    state: MutableMapping[str, Any],
+    params: Mapping[str, Any],
+    atlas: Atlas,
+    lessons: Sequence[Lesson],
+) -> list[str]:
+    """On a session's first run, restore the view from the URL; returns notices about
+    values that were ignored. Later runs return [] and change nothing."""
+    if state.get(_URL_APPLIED_KEY):
+        return []
+    state[_URL_APPLIED_KEY] = True
+    view, notices = urlstate.from_query(params, atlas, lessons)
+    lesson = next((item for item in lessons if item.id == view.lesson), None)
+    if lesson is not None and not {"years", "layers", "link", "grade"} & set(params):
+        # A link to a lesson step: the step's own filters, the link's map view if any.
+        step = step_view_state(lesson, view.step_index or 0, atlas)
+        view = dataclasses.replace(
+            step,
+            basemap=view.basemap,
+            site=view.site or step.site,
+            center=view.center or step.center,
+            zoom=view.zoom or step.zoom,
+        )
+    show_view(state, view, atlas)
+    return notices
+
+
+def current_query(state: Mapping[str, Any], atlas: Atlas) -> dict[str, str]:
+    """The URL query that reproduces what the session shows."""
+    return urlstate.to_query(urlstate.from_session(state, atlas), urlstate.default_view())
+
+
+LESSON_CHOICE_KEY = urlstate.LESSON_KEY  # the sidebar's lesson box writes the lesson itself
+
+
+# Projector view: large type, no sidebar (and no way to open it by accident).
+PROJECTOR_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
+[data-testid="stMain"] {font-size: 1.25rem;}
+[data-testid="stMain"] h1 {font-size: 2.6rem;}
+</style>"""
+
+# Left and right arrow keys step through a lesson (outside text fields). The script runs
+# in a same-origin component frame and listens on the page; it only clicks the app's
+# own "Previous step" / "Next step" buttons.
+ARROW_KEYS_JS = """<script>
+const doc = window.parent.document;
+if (!doc.__atlasArrowKeys) {
+  doc.__atlasArrowKeys = true;
+  doc.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
+      return;
+    }
+    const label = {ArrowRight: "Next step", ArrowLeft: "Previous step"}[event.key];
+    if (!label) { return; }
+    const button = Array.from(doc.querySelectorAll("button"))
+      .find((b) => b.innerText.trim().endsWith(label));
+    if (button && !button.disabled) { event.preventDefault(); button.click(); }
+  });
+}
+</script>"""

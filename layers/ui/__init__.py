@@ -1,0 +1,2 @@
+"""Streamlit adapters: the only modules that import Streamlit (cached data, page helpers,
+uploads)."""

@@ -1,0 +1,72 @@
+"""Putting the atlas's own HTML fragments on a Streamlit page.
+
+`st.html` strips SVG (the grade shapes, the timeline), so fragments go through
+`st.markdown(..., unsafe_allow_html=True)`. That is safe here because every fragment is
+built by `layers.render.html` / `layers.render.timeline`, which escape all text from data,
+and because newlines are folded first: a blank line would end the HTML block and let Markdown
+interpret the rest.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from layers.extra import md_escape
+
+_NEWLINES = re.compile(r"\s*\n\s*")
+# What can make Markdown of a one-line label: links and images ([...]), HTML and
+# autolinks (<...>), emphasis, code, strikethrough, maths, entities, escapes, and
+# Streamlit's directives (:red[...], :material/...:, emoji :...:), bare-URL autolinks.
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*_\[\]<>~$&\n]|:[^\s]|www\.", re.IGNORECASE)
+# Streamlit links bare URLs found in the text *after* escapes are resolved, so a
+# backslash cannot stop them: an invisible WORD JOINER inside "://" and "www." does.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=\bwww)(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
+def one_block(fragment: str) -> str:
+    """The fragment on a single line, so Markdown treats all of it as one HTML block."""
+    return _NEWLINES.sub(" ", fragment).strip()
+
+
+def show_html(fragment: str) -> None:
+    """Show an escaped HTML fragment built by layers.render.html or layers.render.timeline."""
+    st.markdown(one_block(fragment), unsafe_allow_html=True)
+
+
+def widget_label(text: object) -> str:
+    """Text from data as the label (or help) of a widget: a checkbox, a button.
+
+    Streamlit renders Markdown in labels, so a layer title or a site name such as
+    ``![x](http://...)`` would fetch an image from anywhere and ``[a](http://...)`` or a
+    bare ``http://...`` would be a link. Text that holds anything Markdown reads is
+    escaped (``md_escape``, and a word joiner in URLs) and so shown literally; other text
+    is passed as it is, because Streamlit also uses the raw label as the widget's
+    accessible name, where backslashes would be read out.
+    """
+    text = str(text)
+    if not _MARKDOWN_ACTIVE.search(text):
+        return text
+    return md_escape(_AUTOLINK.sub(WORD_JOINER, text))
+
+
+def caption(text: str) -> None:
+    """Small print that still meets WCAG AA contrast (Streamlit's caption grey does not)."""
+    from layers.render.html import esc
+
+    show_html(f'<p style="color:#4a4a4a;font-size:.88rem;margin:.2rem 0 .6rem">{esc(text)}</p>')
+
+
+def problem_notice(problem: object, severity: str = "error") -> None:
+    """A data problem, escaped: problems quote file names and values from user data, and
+    Streamlit's alerts would render Markdown in them (an image there loads from the web)."""
+    from layers.render.html import esc
+
+    colour = "#b2182b" if severity == "error" else "#b35806"
+    show_html(
+        f'<div role="alert" style="border-left:4px solid {colour};background:#fff7ec;'
+        f'padding:.4rem .7rem;margin:.3rem 0;color:#222">Data problem, skipped: '
+        f"{esc(problem)}</div>"
+    )
