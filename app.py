@@ -16,14 +16,15 @@ from layers.data.filters import FIRST_YEAR, Filters, filter_events, last_year, s
 from layers.data.lessons import Lesson
 from layers.data.model import Atlas, events_of_entity
 from layers.data.schema import Grade, LinkType
+from layers.data.view import default_years
 from layers.map import mapview
 from layers.map.basemap import basemap_choices
 from layers.map.plain_layers import plain_layer_group
 from layers.render import html as atlas_html
 from layers.render import summary, table, timeline
 from layers.render.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS
+from layers.state import keys, playback, selection
 from layers.state import lesson_player as presenter
-from layers.state import playback, selection
 from layers.state import url as urlstate
 from layers.state import view as viewstate
 from layers.state.lesson_player import ARROW_KEYS_JS, PROJECTOR_CSS
@@ -42,7 +43,7 @@ def extra_layer_controls(plain: list) -> None:
     """Toggles for plain extra layers, and the upload box (this session only)."""
     st.subheader("Your own layers")
     for layer in plain:
-        key = f"plain-{layer.layer_id}"
+        key = keys.plain_layer_key(layer.layer_id)
         label = (
             f"{widget_label(layer.name)} "
             f"({layer.point_count:,} points, {layer.shape_count:,} shapes)"
@@ -52,7 +53,7 @@ def extra_layer_controls(plain: list) -> None:
         "Add a GeoJSON layer",
         type=["geojson", "json"],
         accept_multiple_files=True,
-        key=uploads.UPLOAD_KEY,
+        key=keys.UPLOAD_KEY,
         max_upload_size=extra.UPLOAD_LIMIT_MB,
         help="Shown for this session only; never saved. Files that follow the atlas's schema "
         "get dates, grades and filters; any other GeoJSON is drawn as a plain layer.",
@@ -71,52 +72,52 @@ def sidebar(atlas: Atlas, lessons: list[Lesson], plain: list) -> None:
             [None, *titles],
             format_func=lambda i: "No lesson" if i is None else titles[i],
             placeholder="No lesson",
-            key=presenter.LESSON_CHOICE_KEY,
+            key=keys.LESSON_KEY,
             on_change=lambda: presenter.choose_lesson(
-                state, lessons, atlas, state[presenter.LESSON_CHOICE_KEY]
+                state, lessons, atlas, state[keys.LESSON_KEY]
             ),
         )
         st.header("Show")
         for layer in atlas.layers:
             title = widget_label(layer.info.title)
             title = title if layer.info.mapped else f"{title} (chronology only)"
-            key = viewstate.layer_key(layer.id)
+            key = keys.layer_key(layer.id)
             st.checkbox(title, key=key, **_initial(key, "value", True))
-        key = viewstate.SYRIA_WIDE_KEY
+        key = keys.SYRIA_WIDE_KEY
         st.checkbox("Syria-wide events (chronology only)", key=key, **_initial(key, "value", True))
-        key = viewstate.YEARS_KEY
+        key = keys.YEARS_KEY
         st.slider(
             "Years",
             FIRST_YEAR,
             last_year(),
             key=key,
-            **_initial(key, "value", viewstate.default_years()),
+            **_initial(key, "value", default_years()),
         )
         st.pills(
             "North Korean link",
             list(LinkType),
             selection_mode="multi",
             format_func=LINK_LABELS.get,
-            key=viewstate.LINKS_KEY,
-            **_initial(viewstate.LINKS_KEY, "default", list(LinkType)),
+            key=keys.LINKS_KEY,
+            **_initial(keys.LINKS_KEY, "default", list(LinkType)),
         )
         st.pills(
             "Evidence grade",
             list(Grade),
             selection_mode="multi",
             format_func=lambda g: GRADE_STYLES[g].short,
-            key=viewstate.GRADES_KEY,
+            key=keys.GRADES_KEY,
             help="How strong the evidence is. By default this reads the grade of the North "
             "Korean link; switch below to grade the events themselves.",
-            **_initial(viewstate.GRADES_KEY, "default", list(Grade)),
+            **_initial(keys.GRADES_KEY, "default", list(Grade)),
         )
         basis = st.radio(
             "Evidence grade of",
             list(GRADE_BASIS_LABELS),
             format_func=GRADE_BASIS_LABELS.get,
-            key=viewstate.GRADE_BASIS_KEY,
+            key=keys.GRADE_BASIS_KEY,
             horizontal=True,
-            **_initial(viewstate.GRADE_BASIS_KEY, "index", 0),
+            **_initial(keys.GRADE_BASIS_KEY, "index", 0),
         )
         caption(
             "In force: grades of the North Korean link. Events that document no link are shown "
@@ -128,19 +129,19 @@ def sidebar(atlas: Atlas, lessons: list[Lesson], plain: list) -> None:
             "Organisations, people, vessels",
             list(atlas.entities),
             format_func=lambda i: atlas.entities[i].name,
-            key=viewstate.ENTITIES_KEY,
+            key=keys.ENTITIES_KEY,
             placeholder="Any",
             help="Show only events that name one of these",
         )
         basemaps = basemap_choices()
-        st.radio("Basemap", list(basemaps), format_func=basemaps.get, key=viewstate.BASEMAP_KEY)
+        st.radio("Basemap", list(basemaps), format_func=basemaps.get, key=keys.BASEMAP_KEY)
         extra_layer_controls(plain)
         show_html(atlas_html.legend_html())
         export_buttons(atlas, viewstate.filters_from_state(state, atlas))
         with st.popover("Cite this view", icon=":material/format_quote:"):
             st.code(
                 urlstate.citation(
-                    urlstate.from_session(state, atlas),
+                    viewstate.from_session(state, atlas),
                     atlas,
                     st.context.url or "",
                     dt.date.today(),
@@ -153,7 +154,7 @@ def sidebar(atlas: Atlas, lessons: list[Lesson], plain: list) -> None:
 def playback_controls() -> None:
     """Play, pause and step the year range; the current year is shown large."""
     state = st.session_state
-    playing = bool(state.get(playback.PLAYING_KEY))
+    playing = bool(state.get(keys.PLAYING_KEY))
     columns = st.columns([1.2, 1, 1, 1.6, 2], vertical_alignment="center")
     if playing:
         columns[0].button("Pause", icon=":material/pause:", on_click=playback.pause, args=(state,))
@@ -183,7 +184,7 @@ def playback_controls() -> None:
         "Speed",
         list(playback.SPEEDS),
         index=1,
-        key=playback.SPEED_KEY,
+        key=keys.SPEED_KEY,
         label_visibility="collapsed",
     )
     columns[4].markdown(
@@ -197,7 +198,7 @@ def playback_timer() -> None:
     """Advance the year while playing. Called last on the page, so that starting and
     stopping the timer never shifts the elements before it (which would rebuild the map)."""
     state = st.session_state
-    playing = bool(state.get(playback.PLAYING_KEY))
+    playing = bool(state.get(keys.PLAYING_KEY))
 
     def timer() -> None:
         if playback.tick_due(state, time.monotonic()):
@@ -215,7 +216,7 @@ def url_notices(notices: list[str]) -> None:
 def search_box(atlas: Atlas) -> None:
     """One box over sites, events, entities and sources; a result opens and flies there."""
     query = st.text_input(
-        "Search", key="search", placeholder="Al Kibar, Jamraya, KOMID, S/2018/171…"
+        "Search", key=keys.SEARCH_KEY, placeholder="Al Kibar, Jamraya, KOMID, S/2018/171…"
     )
     for hit in search.search(atlas, query, limit=8) if query else []:
         st.button(
@@ -238,7 +239,7 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
         return
     index = presenter.step_index(state, lesson)
     step = lesson.steps[index]
-    projector = bool(state.get(presenter.PROJECTOR_KEY))
+    projector = bool(state.get(keys.PROJECTOR_KEY))
     if projector:
         show_html(PROJECTOR_CSS)
     with st.container(border=True):
@@ -283,7 +284,7 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
                 )
         view.toggle(
             "Projector view",
-            key=presenter.PROJECTOR_KEY,
+            key=keys.PROJECTOR_KEY,
             help="Large type; hides the sidebar and the presenter notes",
         )
         if not projector:
@@ -321,7 +322,7 @@ def export_buttons(atlas: Atlas, filters: Filters) -> None:
 def events_table(atlas: Atlas, events: list) -> None:
     """Sortable table synced with the map: picked rows ring their sites; a map click picks
     the site's rows."""
-    site_id = st.session_state.get(selection.SITE_KEY)
+    site_id = st.session_state.get(keys.SITE_KEY)
     st.dataframe(
         table.events_frame(atlas, events),
         key=table.table_key(events, site_id),
@@ -348,15 +349,15 @@ def map_page() -> None:
     plain_layers = [
         layer
         for layer in [*folder.plain_layers, *plain_mine]
-        if state.get(f"plain-{layer.layer_id}", True)
+        if state.get(keys.plain_layer_key(layer.layer_id), True)
     ]
     lessons, lesson_problems = current_lessons()
     # Kept for the whole session: notices that vanished on the next run would shift the
     # elements below them, and Streamlit would then rebuild the map (losing its view).
-    notices = state.setdefault("url-notices", []) + presenter.apply_url_once(
+    notices = state.setdefault(keys.URL_NOTICES_KEY, []) + presenter.apply_url_once(
         state, _query_params(), atlas, lessons
     )
-    state["url-notices"] = notices
+    state[keys.URL_NOTICES_KEY] = notices
     st.title("DPRK–Syria Atlas")
     caption(
         "Sites in Syria with documented North Korean links. Every claim is dated, graded for "
@@ -373,15 +374,15 @@ def map_page() -> None:
     sites = sites_shown(atlas, filters, events)
     # Highlighted: the lesson step's events, and the rows picked in the events table.
     highlight = presenter.step_highlights(state, lessons) | table.selected_event_ids(
-        state.get(table.table_key(events, state.get(selection.SITE_KEY))), events
+        state.get(table.table_key(events, state.get(keys.SITE_KEY))), events
     )
 
     map_column, detail_column = st.columns([5, 3], gap="medium")
     with map_column:
-        fly = state.get(presenter.FLY_KEY)
+        fly = state.get(keys.FLY_KEY)
         result = st_folium(
             mapview.base_map(viewstate.basemap_from_state(state)),
-            key="map",
+            key=keys.MAP_KEY,
             feature_group_to_add=[
                 mapview.site_layer(atlas, sites, events, highlight=highlight),
                 *(
@@ -406,13 +407,13 @@ def map_page() -> None:
             "Site details",
             selection.site_choices(atlas),
             format_func=atlas.site_label,
-            key=selection.SITE_KEY,
+            key=keys.SITE_KEY,
             index=None,
             placeholder="Click a marker or choose a site",
             on_change=selection.clear_entity,
             args=(state,),
         )
-        entity = atlas.entities.get(state.get(selection.ENTITY_KEY) or "")
+        entity = atlas.entities.get(state.get(keys.ENTITY_KEY) or "")
         if entity is not None:
             show_html(atlas_html.entity_panel(atlas, entity, events_of_entity(atlas, entity.id)))
         elif site_id:
@@ -427,7 +428,7 @@ def map_page() -> None:
             "Show the events as",
             ["Timeline and list", "Sortable table"],
             default="Timeline and list",
-            key="events-view",
+            key=keys.EVENTS_VIEW_KEY,
         )
         == "Sortable table"
     ):

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers.data.filters import last_year
 from layers.data.schema import Grade, LinkType
-from layers.state import view as viewstate
+from layers.state import keys
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
@@ -72,7 +72,7 @@ def test_default_view_shows_all_five_sites_and_every_event():
 
 def test_grade_filter_on_the_event_leaves_only_sites_with_such_events():
     at = _run()
-    at.radio(key=viewstate.GRADE_BASIS_KEY).set_value("event").run()
+    at.radio(key=keys.GRADE_BASIS_KEY).set_value("event").run()
     _pills(at, "Evidence grade").set_value([Grade.CONFIRMED_OFFICIAL]).run()
     assert _sites_on_map(at) == {"S1", "S3", "S4"}  # IAEA at Al Kibar, OPCW at Barzeh, Jamraya
     rows = _table_rows(at).values()

@@ -91,17 +91,16 @@ def test_every_grade_differs_in_shape_or_fill_not_only_colour():
 
 
 def test_view_state_defaults_show_everything_and_widget_values_override(tmp_path):
+    from layers.state import keys
     from layers.state import view as viewstate
 
     atlas = _atlas(tmp_path)
-    assert viewstate.filters_from_state({}, atlas) == Filters(
-        layer_ids=frozenset({"a", "b"}), last_year=last_year()
-    )
+    assert viewstate.filters_from_state({}, atlas) == Filters(last_year=last_year())
     state = {
-        viewstate.layer_key("a"): False,
-        viewstate.YEARS_KEY: (2000, 2010),
-        viewstate.GRADES_KEY: [Grade.ALLEGED],
-        viewstate.LINKS_KEY: [],
+        keys.layer_key("a"): False,
+        keys.YEARS_KEY: (2000, 2010),
+        keys.GRADES_KEY: [Grade.ALLEGED],
+        keys.LINKS_KEY: [],
     }
     filters = viewstate.filters_from_state(state, atlas)
     assert filters.layer_ids == frozenset({"b"}) and (filters.first_year, filters.last_year) == (

@@ -16,10 +16,13 @@ from layers.data.lessons import Lesson, load_lessons
 from layers.data.load import DEFAULT_DATA_DIR, load_atlas
 from layers.data.model import Atlas
 from layers.data.schema import Grade, LinkType
+from layers.data.view import View, default_view
 from layers.map.basemap import OFFLINE, basemap_choices
+from layers.state import lesson_player
 from layers.state import url as urlstate
+from layers.state import view as viewstate
 from layers.state.selection import SITE_KEY
-from layers.state.url import ViewState, default_view, from_query, to_query
+from layers.state.url import from_query, to_query
 from layers.state.view import filters_from_state
 
 LESSON = "north-korea-in-syria"
@@ -47,7 +50,7 @@ def _through_a_url(query: dict[str, str]) -> dict[str, list[str]]:
 
 
 @st.composite
-def views(draw: st.DrawFn) -> ViewState:
+def views(draw: st.DrawFn) -> View:
     layer_ids = sorted(layer.id for layer in atlas().layers)
     layers = draw(
         st.none() | st.frozensets(st.sampled_from(layer_ids), max_size=len(layer_ids) - 1)
@@ -65,14 +68,18 @@ def views(draw: st.DrawFn) -> ViewState:
             st.integers(int(west * scale), int(east * scale)).map(lambda k: k / scale),
         )
     )
-    return ViewState(
+    return View(
         layers=layers,
         syria_wide=draw(st.booleans()),
         years=(first, last),
         link_types=draw(st.frozensets(st.sampled_from(list(LinkType)))),
         grades=draw(st.frozensets(st.sampled_from(list(Grade)))),
         grade_basis=draw(st.sampled_from(["link", "event"])),
+        entities=draw(
+            st.none() | st.frozensets(st.sampled_from(sorted(atlas().entities)), min_size=1)
+        ),
         site=draw(st.none() | st.sampled_from(sorted(atlas().sites))),
+        entity=draw(st.none() | st.sampled_from(sorted(atlas().entities))),
         lesson=lesson,
         step_index=step,
         basemap=draw(st.sampled_from(list(basemap_choices()))),
@@ -83,7 +90,7 @@ def views(draw: st.DrawFn) -> ViewState:
 
 @settings(max_examples=300, deadline=None)
 @given(views())
-def test_any_view_round_trips_through_the_url(view: ViewState) -> None:
+def test_any_view_round_trips_through_the_url(view: View) -> None:
     query = to_query(view, default_view())
     assert all(isinstance(v, str) and len(v) <= 500 for v in query.values())
     restored, notices = from_query(_through_a_url(query), atlas(), lessons())
@@ -93,18 +100,18 @@ def test_any_view_round_trips_through_the_url(view: ViewState) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(views())
-def test_any_view_round_trips_through_session_state(view: ViewState) -> None:
-    state = urlstate.to_session(view, atlas())
-    assert urlstate.from_session(state, atlas()) == view
+def test_any_view_round_trips_through_session_state(view: View) -> None:
+    state = viewstate.to_session(view, atlas())
+    assert viewstate.from_session(state, atlas()) == view
     # The app's own reading of the widgets shows the same events as the view.
     shown = filter_events(atlas(), filters_from_state(state, atlas()))
-    assert shown == filter_events(atlas(), urlstate.to_filters(view))
+    assert shown == filter_events(atlas(), view.filters())
 
 
 def test_a_grade_filter_always_says_which_grade_it_reads() -> None:
-    view = ViewState(grades=frozenset({Grade.ALLEGED}))
+    view = View(grades=frozenset({Grade.ALLEGED}))
     assert to_query(view, default_view()) == {"grade": "alleged", "gradeof": "link"}
-    event_view = ViewState(grades=frozenset({Grade.ALLEGED}), grade_basis="event")
+    event_view = View(grades=frozenset({Grade.ALLEGED}), grade_basis="event")
     assert to_query(event_view, default_view())["gradeof"] == "event"
 
 
@@ -129,7 +136,7 @@ def test_defaults_make_an_empty_query() -> None:
 
 
 def test_example_query_uses_short_stable_keys() -> None:
-    view = ViewState(
+    view = View(
         layers=frozenset({"masyaf", "al-kibar"}),
         years=(2007, 2011),
         link_types=frozenset({LinkType.NUCLEAR, LinkType.CHEMICAL}),
@@ -157,7 +164,7 @@ def test_example_query_uses_short_stable_keys() -> None:
 
 
 def test_empty_sets_and_hidden_syria_wide_events_are_written() -> None:
-    view = ViewState(layers=frozenset(), link_types=frozenset(), syria_wide=False)
+    view = View(layers=frozenset(), link_types=frozenset(), syria_wide=False)
     query = to_query(view, default_view())
     assert query == {"layers": "-", "syria": "0", "link": "-"}
     assert from_query(query, atlas(), lessons()) == (view, [])
@@ -255,16 +262,14 @@ def test_from_query_never_raises_on_odd_input() -> None:
 
 
 def test_citation_names_version_view_link_and_access_date() -> None:
-    view = ViewState(
-        years=(2007, 2011), grades=frozenset({Grade.ALLEGED}), site="S1", lesson=LESSON
-    )
+    view = View(years=(2007, 2011), grades=frozenset({Grade.ALLEGED}), site="S1", lesson=LESSON)
     url = "https://atlas.example/?" + urlencode(to_query(view, default_view()))
     text = urlstate.citation(view, atlas(), url, dt.date(2026, 11, 26))
     info = atlas().info
     assert text.startswith(f"DPRK–Syria Atlas, dataset version {info.version} (released ")
     assert "years 2007–2011" in text and "evidence (the North Korean link): alleged" in text
     assert "Al Kibar suspected reactor site" in text and f"lesson {LESSON}" in text
-    assert f"{url}. Accessed 26 November 2026." in text
+    assert f"{url} Accessed 26 November 2026." in text  # no full stop glued to the link
 
 
 def test_description_of_the_default_view() -> None:
@@ -276,8 +281,44 @@ def test_description_of_the_default_view() -> None:
 
 
 def test_session_keys_are_the_widget_keys() -> None:
-    state = urlstate.to_session(default_view(), atlas())
+    state = viewstate.to_session(default_view(), atlas())
     assert SITE_KEY in state and state["basemap"] == OFFLINE
     assert {f"layer-{layer.id}" for layer in atlas().layers} <= set(state)
     assert {"syria-wide", "years", "links", "grades"} <= set(state)
-    assert urlstate.from_session({}, atlas()) == default_view()
+    assert viewstate.from_session({}, atlas()) == default_view()
+
+
+def test_the_entity_filter_and_panel_round_trip_through_the_url_and_the_citation() -> None:
+    """The entity filter ("Organisations, people, vessels") was missing from the URL and
+    the citation; a shared link or a lesson step did not clear it."""
+    view = View(entities=frozenset({"komid", "ssrc"}), entity="komid")
+    query = to_query(view, default_view())
+    assert query == {"entities": "komid,ssrc", "entity": "komid"}
+    assert from_query(_through_a_url(query), atlas(), lessons()) == (view, [])
+    text = urlstate.citation(view, atlas(), "https://atlas.example/", dt.date(2026, 11, 29))
+    assert "only events naming Korea Mining Development Trading Corporation (KOMID) or" in text
+    assert "https://atlas.example/?entities=komid%2Cssrc&entity=komid" in text
+    shown = filter_events(atlas(), view.filters())
+    assert shown and all({"komid", "ssrc"} & set(d.event.entity_ids) for d in shown)
+
+
+def test_a_shared_link_or_a_lesson_step_clears_a_stale_entity_filter() -> None:
+    state = viewstate.to_session(View(entities=frozenset({"komid"})), atlas())
+    assert viewstate.from_session(state, atlas()).entities == frozenset({"komid"})
+    state.update(viewstate.to_session(default_view(), atlas()))  # a link with no entities
+    assert viewstate.from_session(state, atlas()).entities is None
+    lesson = lessons()[0]
+    step = lesson_player.step_view_state(lesson, 0, atlas())
+    assert step.entities is None and step.entity is None
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ({"entities": ["nobody"]}, "no such organisation, person or vessel"),
+        ({"entity": ["nobody"]}, "no such organisation, person or vessel"),
+    ],
+)
+def test_unknown_entities_in_a_link_fall_back_with_a_notice(query, notice) -> None:
+    view, notices = from_query(query, atlas(), lessons())
+    assert view == default_view() and len(notices) == 1 and notice in notices[0]

@@ -14,3 +14,4 @@ BBOX: tuple[float, float, float, float] = (34.0, 31.5, 43.5, 38.0)
 SYRIA_BOX: tuple[float, float, float, float] = (35.6, 32.3, 42.4, 37.4)
 SYRIA_CENTRE: tuple[float, float] = (34.85, 38.99)  # (latitude, longitude)
 MIN_ZOOM, MAX_ZOOM, START_ZOOM = 6, 14, 7
+OFFLINE = "offline"  # the basemap drawn from geodata/basemap/, needing no network

@@ -34,6 +34,7 @@ from layers.data.load import display_name
 from layers.data.model import Atlas
 from layers.data.problems import Problem, errors_only, problems_from_validation
 from layers.data.schema import EventId, Grade, LayerId, LinkType, SiteId
+from layers.data.view import View
 
 LESSONS_DIR = "lessons"
 MAX_LESSON_BYTES = 256 * 1024  # a lesson is a few kilobytes; refuse anything huge
@@ -384,18 +385,24 @@ def _advice(step: LessonStep, atlas: Atlas) -> list[tuple[str, str]]:
 # --- applying a step -----------------------------------------------------------------
 
 
-def step_filters(step: LessonStep, atlas: Atlas) -> Filters:
-    """The atlas filters a step puts in force (absent lists mean everything)."""
+def step_as_view(step: LessonStep) -> View:
+    """A step's filters and site as a view (its lesson, step and map position are set by
+    whoever shows it). Absent lists mean everything; the entity filter is cleared."""
     chosen = step.filters
-    return Filters(
-        layer_ids=frozenset(chosen.layers) if chosen.layers is not None else None,
+    return View(
+        layers=frozenset(chosen.layers) if chosen.layers is not None else None,
         syria_wide=chosen.syria_wide,
-        first_year=chosen.years[0],
-        last_year=chosen.years[1],
+        years=(chosen.years[0], chosen.years[1]),
         link_types=frozenset(chosen.link_types or LinkType),
         grades=frozenset(chosen.grades or Grade),
         grade_basis=chosen.grade_basis,
+        site=step.view.site,
     )
+
+
+def step_filters(step: LessonStep, atlas: Atlas) -> Filters:
+    """The atlas filters a step puts in force."""
+    return step_as_view(step).filters()
 
 
 def step_view(step: LessonStep, atlas: Atlas) -> tuple[float, float, float]:

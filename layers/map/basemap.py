@@ -23,6 +23,7 @@ from typing import Any
 import folium
 from folium.map import CustomPane
 
+from layers.data.geo import OFFLINE
 from layers.map.leaflet import DivLabels, GeoJsonScript, script_json
 from layers.paths import REPO_ROOT
 
@@ -163,9 +164,6 @@ def governorate_labels() -> list[dict[str, Any]]:
         if p.get("type_en") and p.get("latitude") is not None:
             out.append({"name": p["name"], "lat": p["latitude"], "lon": p["longitude"]})
     return out
-
-
-OFFLINE = "offline"
 
 
 def basemap_choices(path: Path = ONLINE_TILES_FILE) -> dict[str, str]:

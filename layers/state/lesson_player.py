@@ -11,26 +11,31 @@ import dataclasses
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
-from layers.data.lessons import Lesson, step_view
+from layers.data.lessons import Lesson, step_as_view, step_view
 from layers.data.model import Atlas
-from layers.data.schema import Grade, LinkType
+from layers.data.view import View, default_view
 from layers.state import url as urlstate
+from layers.state.keys import (
+    BASEMAP_KEY,
+    FLY_KEY,
+    LESSON_KEY,
+    STEP_KEY,
+    URL_APPLIED_KEY,
+)
+from layers.state.view import from_session, to_session
 
-FLY_KEY = "fly-to"  # (lat, lon, zoom) the map should move to; kept until the next move
 # The map does not report pans and zooms back (each report would rerun the page, and a
 # rerun racing a lesson step could send the widgets' old values back): the URL carries
 # the last view the page moved the map to (a link, a lesson step, a search result).
-PROJECTOR_KEY = "projector"
-_URL_APPLIED_KEY = "_url-applied"
 
 
 def active_lesson(state: Mapping[str, Any], lessons: Sequence[Lesson]) -> Lesson | None:
-    wanted = state.get(urlstate.LESSON_KEY)
+    wanted = state.get(LESSON_KEY)
     return next((lesson for lesson in lessons if lesson.id == wanted), None)
 
 
 def step_index(state: Mapping[str, Any], lesson: Lesson) -> int:
-    index = state.get(urlstate.STEP_KEY) or 0
+    index = state.get(STEP_KEY) or 0
     return min(max(int(index), 0), len(lesson.steps) - 1)
 
 
@@ -42,39 +47,27 @@ def step_highlights(state: Mapping[str, Any], lessons: Sequence[Lesson]) -> set[
     return set(lesson.steps[step_index(state, lesson)].highlight_event_ids)
 
 
-def step_view_state(lesson: Lesson, index: int, atlas: Atlas) -> urlstate.ViewState:
+def step_view_state(lesson: Lesson, index: int, atlas: Atlas) -> View:
     """The whole view a lesson step puts on screen."""
     step = lesson.steps[index]
-    chosen = step.filters
     lat, lon, zoom = step_view(step, atlas)
     return dataclasses.replace(
-        urlstate.default_view(),
-        layers=frozenset(chosen.layers) if chosen.layers is not None else None,
-        syria_wide=chosen.syria_wide,
-        years=(chosen.years[0], chosen.years[1]),
-        link_types=frozenset(chosen.link_types or LinkType),
-        grades=frozenset(chosen.grades or Grade),
-        grade_basis=chosen.grade_basis,
-        site=step.view.site,
-        lesson=lesson.id,
-        step_index=index,
-        center=(lat, lon),
-        zoom=zoom,
+        step_as_view(step), lesson=lesson.id, step_index=index, center=(lat, lon), zoom=zoom
     )
 
 
 def show_view(
     state: MutableMapping[str, Any],
-    view: urlstate.ViewState,
+    view: View,
     atlas: Atlas,
     *,
     keep_basemap: bool = False,
 ) -> None:
     """Seed the widgets with a view and move the map there (call before widgets exist)."""
-    basemap = state.get(urlstate.BASEMAP_KEY)
-    state.update(urlstate.to_session(view, atlas))
+    basemap = state.get(BASEMAP_KEY)
+    state.update(to_session(view, atlas))
     if keep_basemap and basemap is not None:
-        state[urlstate.BASEMAP_KEY] = basemap
+        state[BASEMAP_KEY] = basemap
     if view.center is not None and view.zoom is not None:
         state[FLY_KEY] = (view.center[0], view.center[1], view.zoom)
 
@@ -90,8 +83,8 @@ def choose_lesson(
     """Open a lesson at its first step, or close it (None) keeping the current filters."""
     lesson = next((item for item in lessons if item.id == lesson_id), None)
     if lesson is None:
-        state[urlstate.LESSON_KEY] = None
-        state[urlstate.STEP_KEY] = None
+        state[LESSON_KEY] = None
+        state[STEP_KEY] = None
         return
     go_to_step(state, lesson, 0, atlas)
 
@@ -104,9 +97,9 @@ def apply_url_once(
 ) -> list[str]:
     """On a session's first run, restore the view from the URL; returns notices about
     values that were ignored. Later runs return [] and change nothing."""
-    if state.get(_URL_APPLIED_KEY):
+    if state.get(URL_APPLIED_KEY):
         return []
-    state[_URL_APPLIED_KEY] = True
+    state[URL_APPLIED_KEY] = True
     view, notices = urlstate.from_query(params, atlas, lessons)
     lesson = next((item for item in lessons if item.id == view.lesson), None)
     if lesson is not None and not {"years", "layers", "link", "grade"} & set(params):
@@ -125,10 +118,10 @@ def apply_url_once(
 
 def current_query(state: Mapping[str, Any], atlas: Atlas) -> dict[str, str]:
     """The URL query that reproduces what the session shows."""
-    return urlstate.to_query(urlstate.from_session(state, atlas), urlstate.default_view())
+    return urlstate.to_query(from_session(state, atlas), default_view())
 
 
-LESSON_CHOICE_KEY = urlstate.LESSON_KEY  # the sidebar's lesson box writes the lesson itself
+LESSON_CHOICE_KEY = LESSON_KEY  # the sidebar's lesson box writes the lesson itself
 
 
 # Projector view: large type, no sidebar (and no way to open it by accident).

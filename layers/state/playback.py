@@ -11,12 +11,8 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from layers.data.filters import FIRST_YEAR, last_year
-from layers.state.view import YEARS_KEY
+from layers.state.keys import LAST_TICK_KEY, PLAY_YEAR_KEY, PLAYING_KEY, SPEED_KEY, YEARS_KEY
 
-PLAYING_KEY = "playing"
-PLAY_YEAR_KEY = "play-year"
-SPEED_KEY = "play-speed"
-_LAST_TICK_KEY = "_play-last-tick"
 SPEEDS = {"slow": 2.0, "normal": 1.0, "fast": 0.5}  # seconds per year
 
 
@@ -32,7 +28,7 @@ def start(state: MutableMapping[str, Any]) -> None:
     state[PLAY_YEAR_KEY] = year
     state[PLAYING_KEY] = True
     state[YEARS_KEY] = (FIRST_YEAR, year)
-    state[_LAST_TICK_KEY] = 0.0
+    state[LAST_TICK_KEY] = 0.0
 
 
 def pause(state: MutableMapping[str, Any]) -> None:
@@ -61,8 +57,8 @@ def tick_due(state: MutableMapping[str, Any], now: float) -> bool:
     """
     if not state.get(PLAYING_KEY):
         return False
-    last = float(state.get(_LAST_TICK_KEY, 0.0))
+    last = float(state.get(LAST_TICK_KEY, 0.0))
     if now - last < 0.9 * seconds_per_year(state):
         return False
-    state[_LAST_TICK_KEY] = now
+    state[LAST_TICK_KEY] = now
     return True

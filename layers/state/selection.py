@@ -12,9 +12,14 @@ from typing import Any
 
 from layers.data.model import Atlas
 from layers.data.search import Hit
-
-SITE_KEY = "site"
-_LAST_CLICK_KEY = "_last_map_click"
+from layers.state.keys import (
+    CENTER_KEY,
+    ENTITY_KEY,
+    FLY_KEY,
+    LAST_MAP_CLICK_KEY,
+    SITE_KEY,
+    ZOOM_KEY,
+)
 
 
 def site_choices(atlas: Atlas) -> list[str]:
@@ -24,13 +29,12 @@ def site_choices(atlas: Atlas) -> list[str]:
 
 def follow_map_click(state: MutableMapping[str, Any], clicked_site: str | None) -> None:
     """Select the clicked site when the click is new; call before the selectbox is drawn."""
-    if clicked_site is None or state.get(_LAST_CLICK_KEY) == clicked_site:
+    if clicked_site is None or state.get(LAST_MAP_CLICK_KEY) == clicked_site:
         return
-    state[_LAST_CLICK_KEY] = clicked_site
+    state[LAST_MAP_CLICK_KEY] = clicked_site
     state[SITE_KEY] = clicked_site
 
 
-ENTITY_KEY = "entity"
 SEARCH_ZOOM = 10
 
 
@@ -40,11 +44,6 @@ def clear_entity(state: MutableMapping[str, Any]) -> None:
 
 def choose_hit(state: MutableMapping[str, Any], hit: Hit, atlas: Atlas) -> None:
     """Open what a search result names and move the map to its (first) site."""
-    from layers.state.lesson_player import (
-        FLY_KEY,  # presenter imports lessons; keep this module light
-    )
-    from layers.state.url import CENTER_KEY, ZOOM_KEY
-
     site = next((atlas.sites[s] for s in hit.site_ids if s in atlas.sites), None)
     state[ENTITY_KEY] = hit.id if hit.kind == "entity" else None
     if site is not None:

@@ -20,7 +20,10 @@ gradeof   ``event``                  which grade ``grade`` reads: ``link`` (defa
                                      North Korean link's, or ``event``, the event's own;
                                      written with every ``grade``; a ``grade`` without it
                                      (an older link) reads the events' own grades
+entities  ``komid,ssrc``             only events naming one of these organisations, people
+                                     or vessels (absent: no entity filter)
 site      ``S1``                     the site in the detail panel
+entity    ``komid``                  the organisation, person or vessel in the detail panel
 lesson    ``north-korea-in-syria``   the lesson being presented
 step      ``3``                      the lesson's step, counted from 1 (needs lesson)
 basemap   ``osm``                    basemap id (``offline`` = default)
@@ -36,29 +39,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from layers.data.dates import parse_event_date
-from layers.data.filters import FIRST_YEAR, Filters, GradeBasis, last_year
+from layers.data.filters import FIRST_YEAR, GradeBasis, last_year
 from layers.data.geo import BBOX, MAX_ZOOM, MIN_ZOOM
 from layers.data.lessons import Lesson
 from layers.data.model import Atlas
 from layers.data.schema import Grade, LinkType
-from layers.map.basemap import OFFLINE, basemap_choices
+from layers.data.view import View, default_view
+from layers.map.basemap import basemap_choices
 from layers.render.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS
-from layers.state.selection import SITE_KEY
-from layers.state.view import (
-    BASEMAP_KEY,
-    GRADE_BASIS_KEY,
-    GRADES_KEY,
-    LINKS_KEY,
-    SYRIA_WIDE_KEY,
-    YEARS_KEY,
-    default_years,
-    grade_basis_from_state,
-    layer_key,
-)
 
 APP_NAME = "DPRK–Syria Atlas"
 MAX_VALUE = 500  # longer values are refused unread
@@ -67,56 +60,14 @@ NONE = "-"  # an empty set in a list parameter
 CENTER_DECIMALS = 5  # about 1 m: far finer than any site's precision
 ZOOM_DECIMALS = 2
 
-# Session keys for the parts of the view that are not sidebar widgets (yet).
-LESSON_KEY = "lesson"
-STEP_KEY = "lesson-step"
-CENTER_KEY = "map-center"
-ZOOM_KEY = "map-zoom"
-
 _SAFE = re.compile(r"^[A-Za-z0-9_.,\-]+$")
 _SCRIPTY = re.compile(r"""(?i)[<>"'`]|(?:java|vb)script:|%3c|&#|\bon\w+\s*=""")
-
-
-@dataclass(frozen=True)
-class ViewState:
-    """Everything a shared link restores. ``step_index`` counts from 0 (the URL from 1)."""
-
-    layers: frozenset[str] | None = None  # None: every layer
-    syria_wide: bool = True
-    years: tuple[int, int] = field(default_factory=default_years)
-    link_types: frozenset[LinkType] = frozenset(LinkType)
-    grades: frozenset[Grade] = frozenset(Grade)
-    grade_basis: GradeBasis = "link"
-    site: str | None = None
-    lesson: str | None = None
-    step_index: int | None = None  # None with a lesson: its first step
-    basemap: str = OFFLINE
-    center: tuple[float, float] | None = None  # (latitude, longitude)
-    zoom: float | None = None
-
-
-def default_view() -> ViewState:
-    """The view of the bare URL (years run to the current year)."""
-    return ViewState()
-
-
-def to_filters(view: ViewState) -> Filters:
-    """The atlas filters the view puts in force."""
-    return Filters(
-        layer_ids=view.layers,
-        syria_wide=view.syria_wide,
-        first_year=view.years[0],
-        last_year=view.years[1],
-        link_types=view.link_types,
-        grades=view.grades,
-        grade_basis=view.grade_basis,
-    )
 
 
 # --- writing ---------------------------------------------------------------------------
 
 
-def to_query(view: ViewState, defaults: ViewState) -> dict[str, str]:
+def to_query(view: View, defaults: View) -> dict[str, str]:
     """The URL parameters for the fields that differ from ``defaults`` (None is never
     written: an absent parameter already means the default)."""
     query: dict[str, str] = {}
@@ -153,7 +104,9 @@ _WRITERS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "link_types": ("link", lambda links: _members(links, LinkType)),
     "grades": ("grade", lambda grades: _members(grades, Grade)),
     "grade_basis": ("gradeof", str),
+    "entities": ("entities", _ids),
     "site": ("site", str),
+    "entity": ("entity", str),
     "lesson": ("lesson", str),
     "step_index": ("step", lambda index: str(index + 1)),
     "basemap": ("basemap", str),
@@ -175,7 +128,7 @@ class _Refused(ValueError):
 
 def from_query(
     params: Mapping[str, str | list[str]], atlas: Atlas, lessons: Iterable[Lesson]
-) -> tuple[ViewState, list[str]]:
+) -> tuple[View, list[str]]:
     """The view a URL asks for, and notices for every parameter that was ignored.
 
     Pass every value of a repeated key as a list (Streamlit: ``st.query_params.get_all``)
@@ -248,24 +201,36 @@ def _readers(atlas: Atlas, lessons: Mapping[str, Lesson]) -> dict[str, Any]:
     layer_ids = [layer.id for layer in atlas.layers]
     basemaps = basemap_choices()
 
-    def layers(raw: str, _: ViewState) -> frozenset[str] | None:
+    def layers(raw: str, _: View) -> frozenset[str] | None:
         chosen = _list(raw)
         unknown = sorted(chosen - set(layer_ids))
         if unknown:
             raise _Refused(f"no layer {', '.join(unknown)} in this atlas")
         return None if chosen == set(layer_ids) else frozenset(chosen)
 
-    def site(raw: str, _: ViewState) -> str:
+    def site(raw: str, _: View) -> str:
         if raw not in atlas.sites:
             raise _Refused("no such site in this atlas")
         return raw
 
-    def lesson(raw: str, _: ViewState) -> str:
+    def entities(raw: str, _: View) -> frozenset[str]:
+        chosen = _list(raw)
+        unknown = sorted(chosen - set(atlas.entities))
+        if unknown or not chosen:
+            raise _Refused("no such organisation, person or vessel in this atlas")
+        return frozenset(chosen)
+
+    def entity(raw: str, _: View) -> str:
+        if raw not in atlas.entities:
+            raise _Refused("no such organisation, person or vessel in this atlas")
+        return raw
+
+    def lesson(raw: str, _: View) -> str:
         if raw not in lessons:
             raise _Refused("no such lesson")
         return raw
 
-    def step(raw: str, view: ViewState) -> int:
+    def step(raw: str, view: View) -> int:
         if view.lesson is None:
             raise _Refused("a step needs a lesson")
         count = len(lessons[view.lesson].steps)
@@ -273,7 +238,7 @@ def _readers(atlas: Atlas, lessons: Mapping[str, Lesson]) -> dict[str, Any]:
             raise _Refused(f"the lesson has steps 1 to {count}")
         return int(raw) - 1
 
-    def basemap(raw: str, _: ViewState) -> str:
+    def basemap(raw: str, _: View) -> str:
         if raw not in basemaps:
             raise _Refused(f"the basemaps are {', '.join(basemaps)}")
         return raw
@@ -285,7 +250,9 @@ def _readers(atlas: Atlas, lessons: Mapping[str, Lesson]) -> dict[str, Any]:
         "link_types": lambda raw, _: _enum_set(raw, LinkType, "link type"),
         "grades": lambda raw, _: _enum_set(raw, Grade, "grade"),
         "grade_basis": lambda raw, _: _grade_basis(raw),
+        "entities": entities,
         "site": site,
+        "entity": entity,
         "lesson": lesson,
         "step_index": step,
         "basemap": basemap,
@@ -360,63 +327,10 @@ def _zoom(raw: str) -> float:
     return round(zoom, ZOOM_DECIMALS)
 
 
-# --- Streamlit session state -----------------------------------------------------------
-
-
-def to_session(view: ViewState, atlas: Atlas) -> dict[str, Any]:
-    """Widget values (by the keys of layers.state.view and layers.state.selection) that show the
-    view, to seed ``st.session_state`` before the widgets are drawn."""
-    state: dict[str, Any] = {
-        layer_key(layer.id): view.layers is None or layer.id in view.layers
-        for layer in atlas.layers
-    }
-    state.update(
-        {
-            SYRIA_WIDE_KEY: view.syria_wide,
-            YEARS_KEY: tuple(view.years),
-            LINKS_KEY: [link for link in LinkType if link in view.link_types],
-            GRADES_KEY: [grade for grade in Grade if grade in view.grades],
-            GRADE_BASIS_KEY: view.grade_basis,
-            BASEMAP_KEY: view.basemap,
-            SITE_KEY: view.site,
-            LESSON_KEY: view.lesson,
-            STEP_KEY: view.step_index,
-            CENTER_KEY: view.center,
-            ZOOM_KEY: view.zoom,
-        }
-    )
-    return state
-
-
-def from_session(state: Mapping[str, Any], atlas: Atlas) -> ViewState:
-    """The view the widgets show, with the same defaults as layers.state.view (a missing
-    key means the widget was not drawn yet, so it holds its default)."""
-    default = default_view()
-    layer_ids = [layer.id for layer in atlas.layers]
-    shown = frozenset(i for i in layer_ids if state.get(layer_key(i), True))
-    first, last = state.get(YEARS_KEY, default.years)
-    center = state.get(CENTER_KEY)
-    zoom = state.get(ZOOM_KEY)
-    return ViewState(
-        layers=None if shown == frozenset(layer_ids) else shown,
-        syria_wide=bool(state.get(SYRIA_WIDE_KEY, True)),
-        years=(int(first), int(last)),
-        link_types=frozenset(LinkType(v) for v in state.get(LINKS_KEY, list(LinkType))),
-        grades=frozenset(Grade(v) for v in state.get(GRADES_KEY, list(Grade))),
-        grade_basis=grade_basis_from_state(state),
-        site=state.get(SITE_KEY) if state.get(SITE_KEY) in atlas.sites else None,
-        lesson=state.get(LESSON_KEY),
-        step_index=state.get(STEP_KEY),
-        basemap=str(state.get(BASEMAP_KEY, OFFLINE)),
-        center=(float(center[0]), float(center[1])) if center is not None else None,
-        zoom=float(zoom) if zoom is not None else None,
-    )
-
-
 # --- citing ----------------------------------------------------------------------------
 
 
-def describe(view: ViewState, atlas: Atlas) -> str:
+def describe(view: View, atlas: Atlas) -> str:
     """The view's filters and selection in words, for "Cite this view"."""
     first, last = view.years
     parts = [f"years {first}–{last}" if first != last else f"year {first}"]
@@ -432,8 +346,13 @@ def describe(view: ViewState, atlas: Atlas) -> str:
     parts.append(_chosen("North Korean link", view.link_types, LinkType, LINK_LABELS.get))
     graded = f"evidence ({GRADE_BASIS_LABELS[view.grade_basis]})"
     parts.append(_chosen(graded, view.grades, Grade, lambda g: GRADE_STYLES[g].short, "grades"))
+    if view.entities:
+        names = sorted(atlas.entities[e].name for e in view.entities if e in atlas.entities)
+        parts.append(f"only events naming {' or '.join(names)}")
     if view.site:
         parts.append(f"site {atlas.site_label(view.site)}")
+    if view.entity and view.entity in atlas.entities:
+        parts.append(f"details of {atlas.entities[view.entity].name}")
     if view.lesson:
         step = f", step {view.step_index + 1}" if view.step_index is not None else ""
         parts.append(f"lesson {view.lesson}{step}")
@@ -455,13 +374,21 @@ def _chosen(
     return f"{label}: {', '.join(str(name(m)) for m in members if m in values)}"
 
 
-def citation(view: ViewState, atlas: Atlas, url: str, accessed: dt.date) -> str:
-    """'Cite this view': the dataset version and release, the view in words, the link and
-    the access date, so a reader can reopen exactly what was cited."""
+def view_link(view: View, base_url: str) -> str:
+    """The link that reopens the view: the app's address and the view's parameters."""
+    query = to_query(view, default_view())
+    base = base_url.split("?", 1)[0]
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+def citation(view: View, atlas: Atlas, base_url: str, accessed: dt.date) -> str:
+    """'Cite this view': the dataset version and release, the view in words, the link that
+    reopens it and the access date, so a reader can reopen exactly what was cited."""
     info = atlas.info
     return (
         f"{APP_NAME}, dataset version {info.version} (released {_day(info.released)}). "
-        f"View: {describe(view, atlas)}. {url}. Accessed {_day(accessed)}."
+        f"View: {describe(view, atlas)}. {view_link(view, base_url)} "
+        f"Accessed {_day(accessed)}."
     )
 
 

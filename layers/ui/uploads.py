@@ -14,9 +14,7 @@ from streamlit import runtime
 from layers import extra
 from layers.data.problems import Problem
 from layers.extra import ExtraFile, ExtraLayers, PlainLayer, Published
-
-UPLOAD_KEY = "uploads"
-_PARSED_KEY = "_uploads-parsed"
+from layers.state.keys import PARSED_UPLOADS_KEY, UPLOAD_KEY
 
 
 @st.cache_resource(show_spinner="Loading extra layers…")
@@ -35,14 +33,14 @@ def folder_layers() -> tuple[ExtraLayers, dict[str, Published], list[Problem]]:
 def session_uploads(state: MutableMapping[str, Any]) -> list[ExtraFile]:
     """This session's uploaded files, each parsed once (the uploader's value is read from
     session state, so the map can be drawn before the sidebar)."""
-    parsed: dict[str, ExtraFile] = state.get(_PARSED_KEY, {})
+    parsed: dict[str, ExtraFile] = state.get(PARSED_UPLOADS_KEY, {})
     live: dict[str, ExtraFile] = {}
     for upload in state.get(UPLOAD_KEY) or []:
         if upload.file_id not in parsed:
             with st.spinner(f"Reading {extra.safe_name(upload.name)}…"):
                 parsed[upload.file_id] = extra.read_extra(upload.getvalue(), upload.name)
         live[upload.file_id] = parsed[upload.file_id]
-    state[_PARSED_KEY] = live
+    state[PARSED_UPLOADS_KEY] = live
     return list(live.values())
 
 

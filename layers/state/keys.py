@@ -1,0 +1,53 @@
+"""Every session-state key of the app, in one place.
+
+The view's state lives in Streamlit's session state (a plain mapping in tests). Keys
+used to be defined beside each feature, in six modules, and drifted; this registry is
+the one list. `layers.state.view` maps the view's keys to a `View` and back.
+"""
+
+from __future__ import annotations
+
+# --- the view (see layers.data.view.View; the session codec is layers.state.view) -------
+LAYER_PREFIX = "layer-"  # + layer id: that layer's checkbox
+SYRIA_WIDE_KEY = "syria-wide"
+YEARS_KEY = "years"
+LINKS_KEY = "links"
+GRADES_KEY = "grades"
+GRADE_BASIS_KEY = "grade-basis"
+ENTITIES_KEY = "entities"  # the entity filter (multiselect): events naming one of these
+BASEMAP_KEY = "basemap"
+SITE_KEY = "site"  # the site in the detail panel
+ENTITY_KEY = "entity"  # the entity in the detail panel
+LESSON_KEY = "lesson"  # the lesson being presented (also the sidebar's lesson box)
+STEP_KEY = "lesson-step"
+CENTER_KEY = "map-center"  # the last view the page moved the map to: (lat, lon) ...
+ZOOM_KEY = "map-zoom"  # ... and zoom
+FLY_KEY = "fly-to"  # (lat, lon, zoom) the map should move to; kept until the next move
+
+# --- presenting --------------------------------------------------------------------------
+PROJECTOR_KEY = "projector"
+URL_APPLIED_KEY = "_url-applied"  # the URL is read on a session's first run only
+URL_NOTICES_KEY = "url-notices"  # kept for the session: vanishing notices would shift the map
+
+# --- playback ------------------------------------------------------------------------------
+PLAYING_KEY = "playing"
+PLAY_YEAR_KEY = "play-year"
+SPEED_KEY = "play-speed"
+LAST_TICK_KEY = "_play-last-tick"
+
+# --- widgets and components ----------------------------------------------------------------
+SEARCH_KEY = "search"
+MAP_KEY = "map"
+EVENTS_VIEW_KEY = "events-view"
+LAST_MAP_CLICK_KEY = "_last_map_click"
+UPLOAD_KEY = "uploads"
+PARSED_UPLOADS_KEY = "_uploads-parsed"
+PLAIN_PREFIX = "plain-"  # + extra layer id: that plain layer's checkbox
+
+
+def layer_key(layer_id: str) -> str:
+    return f"{LAYER_PREFIX}{layer_id}"
+
+
+def plain_layer_key(layer_id: str) -> str:
+    return f"{PLAIN_PREFIX}{layer_id}"
