@@ -19,7 +19,7 @@ from layers.data.dates import parse_event_date
 from layers.data.filters import Filters, filter_events
 from layers.data.lessons import Lesson, load_lesson, load_lessons
 from layers.data.load import display_name, load_atlas, load_site_layer, read_json
-from layers.data.problems import Problem, errors_only, problems_from_validation, summarise
+from layers.data.problems import Problem, errors_only, problems_from_validation
 from layers.data.schema import (
     DatasetInfo,
     EntitiesFile,
@@ -49,10 +49,11 @@ def _validate_path(path: Path) -> tuple[list[Problem], str]:
         lessons, lesson_problems = load_lessons(path, atlas)
         claims = load_claims(atlas, path) if (path / "claims.json").exists() else None
         counts = (
-            f"{len(atlas.sites)} sites in {len(atlas.layers)} layers, "
-            f"{len(atlas.events)} events, {len(atlas.sources)} sources, "
-            f"{len(atlas.entities)} entities, {len(lessons)} lessons, "
-            f"{len(claims.claims) if claims else 0} claims"
+            f"{_count(len(atlas.sites), 'site')} in {_count(len(atlas.layers), 'layer')}, "
+            f"{_count(len(atlas.events), 'event')}, {_count(len(atlas.sources), 'source')}, "
+            f"{_count(len(atlas.entities), 'entity', 'entities')}, "
+            f"{_count(len(lessons), 'lesson')} and "
+            f"{_count(len(claims.claims) if claims else 0, 'claim')}"
         )
         claim_problems = list(claims.problems) if claims else []
         _, changelog_problems = load_changelog(path, atlas.info.version)
@@ -67,7 +68,8 @@ def _validate_path(path: Path) -> tuple[list[Problem], str]:
     if path.suffix in (".yaml", ".yml"):
         root = path.parent.parent  # <data folder>/lessons/<lesson>.yaml
         lesson, problems = load_lesson(path, load_atlas(root), label=str(path))
-        return problems, f"{len(lesson.steps) if lesson else 0} lesson step(s)"
+        steps = _count(len(lesson.steps) if lesson else 0, "lesson step")
+        return problems, f"{steps} in {path.name}"
     if path.name in _RECORD_FILES:
         document, problems = read_json(path, name=str(path))
         if document is not None:
@@ -77,12 +79,24 @@ def _validate_path(path: Path) -> tuple[list[Problem], str]:
                 problems += problems_from_validation(
                     exc, file=str(path), index=None, record_id=None
                 )
-        return problems, "1 file"
+        return problems, f"the records of {path.name}"
     layer, problems = load_site_layer(path, name=str(path))
-    return problems, f"{len(layer.sites) if layer else 0} site(s)"
+    return problems, f"{_count(len(layer.sites) if layer else 0, 'site')} in {path.name}"
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    """A count in words (no sites, 1 site, 7 sites): the summary is read as a sentence."""
+    return f"{number or 'no'} {noun if number == 1 else plural or noun + 's'}"
+
+
+def _problem_count(problems: list[Problem]) -> str:
+    """The summary's closing sentence, e.g. Found no errors and 8 warnings."""
+    errors = len(errors_only(problems))
+    return f"Found {_count(errors, 'error')} and {_count(len(problems) - errors, 'warning')}."
 
 
 def validate(paths: list[Path]) -> int:
+    """One line per problem on stderr, then one summary sentence; exit 1 on any error."""
     all_problems: list[Problem] = []
     counts = []
     for path in paths:
@@ -96,8 +110,8 @@ def validate(paths: list[Path]) -> int:
         print(f"{problem.severity}: {problem}", file=sys.stderr)
     failed = bool(errors_only(all_problems))
     print(
-        f"{'INVALID' if failed else 'valid'}: {'; '.join(counts) or 'nothing read'} "
-        f"({summarise(all_problems)})"
+        f"{'INVALID' if failed else 'valid'}: {'; '.join(counts) or 'nothing read'}. "
+        f"{_problem_count(all_problems)}"
     )
     return 1 if failed else 0
 

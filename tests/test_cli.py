@@ -72,3 +72,52 @@ def test_a_hostile_layer_is_reported_without_running_anything(tmp_path):
     result = _validate(hostile)
     assert result.returncode == 1
     assert "feature 0 (id 'S1')" in result.stderr and "precision_m" in result.stderr
+
+
+def test_a_geojson_file_that_is_not_a_site_layer_says_so_in_one_line(tmp_path):
+    countries = Path("geodata") / "basemap" / "countries.geojson"  # as typed, from the repo
+    result = _validate(countries)
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()  # not one line per missing field of every feature
+    assert line.startswith(
+        f"error: {countries}: not a site layer: it has no atlas_layer member and its "
+    )
+    assert "Polygon" in line and "are not site points" in line
+    assert line.endswith("; see geodata/SCHEMA.md")
+    assert (
+        result.stdout == "INVALID: no sites in countries.geojson. Found 1 error and no warnings.\n"
+    )
+
+    points = tmp_path / "points.geojson"
+    feature = {"type": "Feature", "properties": {"name": "x"}, "geometry": None}
+    points.write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8"
+    )
+    [line] = _validate(points).stderr.splitlines()
+    assert "its one feature (no geometry) is not a site point" in line
+
+    # Features meant as sites are checked field by field, with or without atlas_layer.
+    broken = tmp_path / "broken.geojson"
+    document = {"type": "FeatureCollection", "features": [site_feature("S1", precision_m=-5)]}
+    broken.write_text(json.dumps(document), encoding="utf-8")
+    result = _validate(broken)
+    assert result.returncode == 1 and "not a site layer" not in result.stderr
+    assert "feature 0 (id 'S1')" in result.stderr and "'properties.precision_m'" in result.stderr
+
+
+def test_the_summary_reads_as_a_sentence(tmp_path):
+    root = write_dataset(tmp_path / "data")
+    result = _validate(root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "valid: 1 site in 1 layer, 1 event, 1 source, no entities, no lessons and no claims; "
+        "1 of 1 sources (100%) have a date and a URL or document symbol"
+    )
+    assert result.stdout.endswith(". Found no errors and no warnings.\n")
+    good = tmp_path / "good.geojson"
+    good.write_text(json.dumps(layer("good", site_feature(), site_feature("S2"))), encoding="utf-8")
+    result = _validate(good, root / "events.json")
+    assert result.stdout == (
+        "valid: 2 sites in good.geojson; the records of events.json. "
+        "Found no errors and no warnings.\n"
+    )

@@ -23,11 +23,14 @@ from layers.data.filters import Filters, filter_events, sites_shown
 from layers.data.load import DEFAULT_DATA_DIR, load_atlas
 from layers.data.schema import Grade, LinkType, Source
 from layers.export import (
+    FORMULA_START,
+    NUMERIC_COLUMNS,
     PROVENANCE_MEMBER,
     ExportPathError,
     citation_text,
     export,
     export_bytes,
+    neutralise_formula,
     read_export,
     read_provenance,
 )
@@ -172,6 +175,61 @@ def test_csv_has_one_row_per_event_and_site_with_lon_lat_and_provenance(atlas):
         assert json.loads(row["filters_json"])["from"] == "2010-01-01"
         for source_id in row["source_ids"].split("; "):
             assert atlas.sources[source_id].publisher in row["sources"]
+
+
+FORMULAS = ('=HYPERLINK("http://x")', "+cmd", "-1+1", "@SUM(1)")
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path):
+    """OWASP CSV injection: text cells starting with = + - @ (tab, CR) get a ' in front;
+    dates and negative numbers in the numeric columns stay as they are; GeoJSON and KML,
+    which no spreadsheet opens, keep the text exactly."""
+    link, plus, minus, at = FORMULAS
+    layers = {"a": layer("a", site_feature("S1", lon=-3.5, lat=-1.25, name=minus))}
+    events = [
+        event("E01", ["S1"], date="2017-03", title=link, summary=plus, caveat=minus, grade_note=at),
+        event("E02", [], date="2013-09", title=plus, source_ids=["src-a", "src-b"]),
+    ]
+    sources = [
+        source(publisher=at, title=plus),
+        source("src-b", publisher=minus, title=link),
+    ]
+    spiked = load_atlas(write_dataset(tmp_path / "data", layers, events, sources))
+    assert spiked.problems == ()
+    data, _, _ = export_bytes(spiked, Filters(), "csv", exported_at=WHEN)
+    rows = {r["event_id"]: r for r in _csv_rows(data)}
+
+    e01, e02 = rows["E01"], rows["E02"]
+    assert (e01["title"], e01["summary"], e01["caveat"]) == (f"'{link}", f"'{plus}", f"'{minus}")
+    assert (e01["grade_note"], e01["site_name"], e02["title"]) == (
+        f"'{at}",
+        f"'{minus}",
+        f"'{plus}",
+    )
+    # A source's publisher starts its citation; the later lines and the titles inside a
+    # cell are not where a spreadsheet looks for a formula.
+    assert e01["sources"] == "'" + citation_text(spiked.sources["src-a"])
+    assert (
+        e02["sources"].startswith(f"'{at}, {plus}, ") and f"\n{minus}, {link}, " in e02["sources"]
+    )
+    for row in rows.values():
+        for name, value in row.items():
+            if name not in NUMERIC_COLUMNS:
+                assert not value.startswith(FORMULA_START), (name, value)
+    # Legitimate values are untouched: dates, and negative numbers in numeric columns.
+    assert (e01["date"], e01["date_label"], e02["date"]) == ("2017-03", "March 2017", "2013-09")
+    assert (e01["lon"], e01["lat"], e01["precision_m"]) == ("-3.5", "-1.25", "1000")
+    assert e01["site_last_reviewed"] == "2026-11-26" and e01["exported_at"].startswith("2026-")
+    assert "CSV injection" in e01["formula_guard"]
+    assert (neutralise_formula("\t=1"), neutralise_formula("\r=1")) == ("'\t=1", "'\r=1")
+    assert (neutralise_formula(-3.5), neutralise_formula("a=1")) == (-3.5, "a=1")
+
+    # Only the CSV changes its cells, and only the CSV's provenance says so.
+    geojson = export(spiked, Filters(), "geojson", tmp_path / "h.geojson")
+    assert [r.title for r in read_export(geojson)] == [plus, link]
+    assert "formula_guard" not in read_provenance(geojson)
+    kml = ET.fromstring(export_bytes(spiked, Filters(), "kml")[0])
+    assert [p.findtext(f"{KML}name") for p in kml.iter(f"{KML}Placemark")] == [plus, link]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson", "kml", "html"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,10 @@ from layers.paths import REPO_ROOT
 DEFAULT_DATA_DIR = REPO_ROOT / "geodata"
 DATA_DIR_ENV = "ATLAS_DATA_DIR"
 MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Properties only a site has. A feature with one of them, or with a site id, is meant as a
+#: site however broken it is; see `not_a_site_layer`.
+SITE_ONLY_PROPERTIES = ("precision_class", "precision_m", "precision_note", "coordinate_source")
+_SITE_ID = re.compile(r"S\d+[a-z]?")
 
 
 def data_dir() -> Path:
@@ -99,8 +104,58 @@ def load_site_layer(
     document, problems = read_json(path, name=label)
     if document is None:
         return None, problems
+    reason = not_a_site_layer(document)
+    if reason is not None:
+        return None, [*problems, Problem(label, reason)]
     layer, more = site_layer_from_geojson(document, label, default_id=path.stem)
     return layer, problems + more
+
+
+def not_a_site_layer(document: Any) -> str | None:
+    """Why a parsed file is some other GeoJSON and not a site layer, or None if it may be one.
+
+    A FeatureCollection with features, no `atlas_layer` member and not one feature with a
+    site id or a site's precision fields is a basemap or another data set: naming every
+    missing site field of every feature would bury the one thing worth saying.
+    """
+    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
+        return None
+    features = document.get("features")
+    if "atlas_layer" in document or not isinstance(features, list) or not features:
+        return None
+    if any(_meant_as_site(feature) for feature in features):
+        return None
+    kinds = sorted({_geometry_kind(feature) for feature in features})
+    shown = ", ".join(kinds[:4]) + (", ..." if len(kinds) > 4 else "")
+    if len(features) == 1:
+        what = f"its one feature ({shown}) is not a site point"
+    else:
+        what = f"its {len(features)} features ({shown}) are not site points"
+    return (
+        f"not a site layer: it has no atlas_layer member and {what} "
+        "(no site id, no precision_class); see geodata/SCHEMA.md"
+    )
+
+
+def _meant_as_site(feature: Any) -> bool:
+    """A site id (on the feature or in its properties) or a site-only property."""
+    if not isinstance(feature, dict):
+        return False
+    props = feature.get("properties")
+    props = props if isinstance(props, dict) else {}
+    ids = (props.get("id"), feature.get("id"))
+    return any(isinstance(i, str) and _SITE_ID.fullmatch(i) for i in ids) or any(
+        key in props for key in SITE_ONLY_PROPERTIES
+    )
+
+
+def _geometry_kind(feature: Any) -> str:
+    """The geometry type for the message, cut short: the file's text is not trusted."""
+    geometry = feature.get("geometry") if isinstance(feature, dict) else None
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if geometry is None:
+        return "no geometry"
+    return kind[:40] if isinstance(kind, str) else "unknown geometry"
 
 
 def site_layer_from_geojson(

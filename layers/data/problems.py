@@ -6,7 +6,7 @@ command line all name the file, the feature (index and id) and the field the sam
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -87,9 +87,3 @@ def _short(value: object, limit: int = 60) -> str | None:
 
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
-
-
-def summarise(problems: Sequence[Problem]) -> str:
-    errors = len(errors_only(problems))
-    warnings = len(problems) - errors
-    return f"{errors} error(s), {warnings} warning(s)"

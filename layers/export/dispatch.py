@@ -1,0 +1,86 @@
+"""Choose the writer for a format, name the file, and write it anywhere but the data folder.
+
+Usage (the paragraph for the README)::
+
+    python -m layers export --format geojson -o atlas.geojson
+    python -m layers export --format csv --grade alleged --from 2016 -o alleged.csv
+    python -m layers export --format kml --site S1 S2 -o kibar-masyaf.kml
+    python -m layers export --format html --from 2007-09 --to 2019 -o handout.html
+
+`--from`/`--to` take a year, a month (2017-03) or a day (2017-03-05); `--link-type`,
+`--grade` and `--site` take one or more values and may repeat. Nothing is ever written
+inside the data folder. In the app: `data, filename, mime = export_bytes(atlas, filters,
+"csv")` for a download button.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from layers.data.filters import Filters, filter_events
+from layers.data.load import DEFAULT_DATA_DIR, data_dir
+from layers.data.model import Atlas
+from layers.export.bundle import html_bundle
+from layers.export.formats import write_csv, write_geojson, write_kml
+from layers.export.provenance import Job, provenance, utc_stamp
+
+Format = Literal["geojson", "csv", "kml", "html"]
+#: Format -> (file suffix, MIME type).
+FORMATS: dict[str, tuple[str, str]] = {
+    "geojson": (".geojson", "application/geo+json"),
+    "csv": (".csv", "text/csv"),
+    "kml": (".kml", "application/vnd.google-earth.kml+xml"),
+    "html": (".html", "text/html"),
+}
+_WRITERS: dict[str, Callable[[Job], bytes]] = {
+    "geojson": write_geojson,
+    "csv": write_csv,
+    "kml": write_kml,
+    "html": html_bundle,
+}
+
+
+class ExportPathError(ValueError):
+    """An export would be written where it must not be (inside the data folder)."""
+
+
+def export_bytes(
+    atlas: Atlas, filters: Filters, fmt: Format, *, exported_at: dt.datetime | None = None
+) -> tuple[bytes, str, str]:
+    """The export as (bytes, file name, MIME type), for a download button or a file."""
+    if fmt not in _WRITERS:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    when = exported_at or dt.datetime.now(dt.UTC)
+    events = filter_events(atlas, filters)
+    job = Job(atlas, filters, events, provenance(atlas, filters, events, when, fmt))
+    suffix, mime = FORMATS[fmt]
+    stamp = utc_stamp(when).replace("-", "").replace(":", "")
+    return _WRITERS[fmt](job), f"dprk-syria-atlas-{atlas.info.version}-{stamp}{suffix}", mime
+
+
+def refuse_data_dir(path: Path) -> None:
+    """Raise ExportPathError if `path` lies inside geodata/ or the data folder in use."""
+    target = path.expanduser().resolve()
+    for folder in {DEFAULT_DATA_DIR.resolve(), data_dir().resolve()}:
+        if target.is_relative_to(folder):
+            raise ExportPathError(
+                f"{path} is inside the data folder {folder}: exports are never written there"
+            )
+
+
+def export(
+    atlas: Atlas,
+    filters: Filters,
+    fmt: Format,
+    path: Path,
+    *,
+    exported_at: dt.datetime | None = None,
+) -> Path:
+    """Write the export to `path` (never inside the data folder) and return the path."""
+    refuse_data_dir(path)
+    data, _, _ = export_bytes(atlas, filters, fmt, exported_at=exported_at)
+    path.write_bytes(data)
+    return path
