@@ -14,6 +14,7 @@ import re
 import streamlit as st
 
 from layers.extra import md_escape
+from layers.render.html import esc
 
 _NEWLINES = re.compile(r"\s*\n\s*")
 # What can make Markdown of a one-line label: links and images ([...]), HTML and
@@ -54,19 +55,32 @@ def widget_label(text: object) -> str:
 
 def caption(text: str) -> None:
     """Small print that still meets WCAG AA contrast (Streamlit's caption grey does not)."""
-    from layers.render.html import esc
-
     show_html(f'<p style="color:#4a4a4a;font-size:.88rem;margin:.2rem 0 .6rem">{esc(text)}</p>')
 
 
 def problem_notice(problem: object, severity: str = "error") -> None:
     """A data problem, escaped: problems quote file names and values from user data, and
     Streamlit's alerts would render Markdown in them (an image there loads from the web)."""
-    from layers.render.html import esc
-
     colour = "#b2182b" if severity == "error" else "#b35806"
     show_html(
         f'<div role="alert" style="border-left:4px solid {colour};background:#fff7ec;'
         f'padding:.4rem .7rem;margin:.3rem 0;color:#222">Data problem, skipped: '
         f"{esc(problem)}</div>"
     )
+
+
+def initial(key: str, parameter: str, value: object) -> dict[str, object]:
+    """A widget's default, given only while session state has no value for it (a URL or
+    a lesson step may have set one; giving both makes Streamlit warn)."""
+    return {} if key in st.session_state else {parameter: value}
+
+
+def query_params() -> dict[str, list[str]]:
+    """Every URL parameter with all its values (a repeated key is noticed, not half-read)."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def notices(texts: list[str]) -> None:
+    """URL notices (a value that was ignored), escaped: they echo what the URL held."""
+    for notice in texts:
+        show_html(f'<div role="status" class="atlas-caveat">{esc(notice)}</div>')

@@ -5,6 +5,7 @@ to disk and never into geodata/)."""
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,10 @@ import streamlit as st
 from streamlit import runtime
 
 from layers import extra
+from layers.data.model import Atlas
 from layers.data.problems import Problem
 from layers.extra import ExtraFile, ExtraLayers, PlainLayer, Published
-from layers.state.keys import PARSED_UPLOADS_KEY, UPLOAD_KEY
+from layers.state.keys import PARSED_UPLOADS_KEY, UPLOAD_KEY, plain_layer_key
 
 
 @st.cache_resource(show_spinner="Loading extra layers…")
@@ -63,3 +65,30 @@ def hosted_uploads(
         if published is not None:
             hosted[layer.layer_id] = published
     return plain, hosted
+
+
+@dataclass(frozen=True)
+class PageExtras:
+    """The extra layers of one run: the atlas with schema files merged, the plain layers
+    (all, and those toggled on) with where their data is served, and problems found."""
+
+    atlas: Atlas
+    plain: list[PlainLayer]
+    shown_plain: list[PlainLayer]
+    published: dict[str, Published]
+    problems: list[Problem]
+
+
+def page_extras(state: MutableMapping[str, Any], atlas: Atlas) -> PageExtras:
+    """The server folder's layers and this session's uploads, merged and served."""
+    folder, published, problems = folder_layers()
+    mine = session_uploads(state)
+    plain_mine, hosted = hosted_uploads(mine, len(folder.plain_layers))
+    plain = [*folder.plain_layers, *plain_mine]
+    return PageExtras(
+        atlas=extra.merge_into_atlas(atlas, [*folder.files, *mine]),
+        plain=plain,
+        shown_plain=[p for p in plain if state.get(plain_layer_key(p.layer_id), True)],
+        published={**published, **hosted},
+        problems=problems,
+    )

@@ -1,0 +1,64 @@
+"""The map and the detail panel beside it.
+
+The base map depends only on the basemap, so streamlit-folium keeps it (and the reader's
+zoom and pan) across reruns; markers and extra layers go in `feature_group_to_add`, and a
+"fly to" target moves the map without rebuilding it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from layers.data.model import events_of_entity
+from layers.map import mapview
+from layers.map.plain_layers import plain_layer_group
+from layers.render import html as atlas_html
+from layers.render import summary
+from layers.state import keys, selection
+from layers.state.scene import Scene
+from layers.ui.page import caption, show_html
+from layers.ui.uploads import PageExtras
+
+
+def atlas_map(scene: Scene, extras: PageExtras) -> str | None:
+    """Draw the map and the view's summary; returns the tooltip of a clicked marker."""
+    state = st.session_state
+    fly = state.get(keys.FLY_KEY)
+    groups = [mapview.site_layer(scene.atlas, scene.sites, scene.events, highlight=scene.highlight)]
+    if extras.shown_plain:
+        groups.append(plain_layer_group(extras.shown_plain, published=extras.published))
+    result = st_folium(
+        mapview.base_map(scene.view.basemap),
+        key=keys.MAP_KEY,
+        feature_group_to_add=groups,
+        returned_objects=["last_object_clicked_tooltip"],
+        center=fly[:2] if fly else None,
+        zoom=fly[2] if fly else None,
+        height=600,
+        use_container_width=True,
+    )
+    caption(summary.view_summary(scene.atlas, scene.filters, scene.events, scene.sites))
+    return (result or {}).get("last_object_clicked_tooltip")
+
+
+def detail(scene: Scene, clicked_tooltip: str | None) -> None:
+    """The site (or organisation, person, vessel) panel: a map click or the box chooses."""
+    state = st.session_state
+    atlas = scene.atlas
+    selection.follow_map_click(state, mapview.site_from_tooltip(atlas, clicked_tooltip))
+    site_id = st.selectbox(
+        "Site details",
+        selection.site_choices(atlas),
+        format_func=atlas.site_label,
+        key=keys.SITE_KEY,
+        index=None,
+        placeholder="Click a marker or choose a site",
+        on_change=selection.clear_entity,
+        args=(state,),
+    )
+    entity = atlas.entities.get(state.get(keys.ENTITY_KEY) or "")
+    if entity is not None:
+        show_html(atlas_html.entity_panel(atlas, entity, events_of_entity(atlas, entity.id)))
+    elif site_id:
+        show_html(atlas_html.site_panel(atlas, atlas.sites[site_id], scene.events_at(site_id)))

@@ -1,0 +1,53 @@
+"""The chronology under the map: the SVG timeline and the events table, or a sortable table
+whose picked rows ring their sites on the map."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers.data.model import Atlas
+from layers.render import html as atlas_html
+from layers.render import table, timeline
+from layers.state import keys
+from layers.state.scene import Scene
+from layers.ui.page import caption, show_html
+
+
+def chronology(scene: Scene) -> None:
+    """The shown events over time, as a timeline and list or as a sortable table."""
+    st.subheader("Chronology")
+    if not scene.events:
+        st.info("No event matches the current filters.")
+    elif (
+        st.segmented_control(
+            "Show the events as",
+            ["Timeline and list", "Sortable table"],
+            default="Timeline and list",
+            key=keys.EVENTS_VIEW_KEY,
+        )
+        == "Sortable table"
+    ):
+        events_table(scene.atlas, scene.events)
+    else:
+        first, last = scene.view.years
+        show_html(timeline.timeline_svg(scene.atlas, scene.events, first, last))
+        show_html(timeline.timeline_legend())
+        show_html(
+            atlas_html.events_table_html(scene.atlas, scene.events, highlight=scene.highlight)
+        )
+
+
+def events_table(atlas: Atlas, events: list) -> None:
+    """Sortable table synced with the map: picked rows ring their sites; a map click picks
+    the site's rows."""
+    site_id = st.session_state.get(keys.SITE_KEY)
+    st.dataframe(
+        table.events_frame(atlas, events),
+        key=table.table_key(events, site_id),
+        on_select="rerun",
+        selection_mode="multi-row",
+        selection_default={"selection": {"rows": table.rows_at_site(events, site_id)}},
+        hide_index=True,
+        column_config={"Earliest day": st.column_config.DateColumn(format="YYYY-MM-DD")},
+    )
+    caption("Select rows to ring their sites on the map. Click a column to sort.")

@@ -1,0 +1,55 @@
+"""The map page: the lesson (if any), the year controls, the map with the detail panel, the
+chronology, and the sidebar.
+
+The scene (the view, its events, sites and highlights) is computed once, from session
+state, before any widget is drawn: the map is the first heavy element, so the browser
+starts loading it before the sidebar's widgets (about 0.2 s sooner on a cold load).
+"""
+
+import streamlit as st
+
+from layers.state import keys
+from layers.state import lesson_player as presenter
+from layers.state.scene import build_scene
+from layers.ui import playback
+from layers.ui.atlas_map import atlas_map, detail
+from layers.ui.cached import current_atlas, current_lessons
+from layers.ui.chronology import chronology
+from layers.ui.lesson_panel import lesson_panel
+from layers.ui.page import caption, notices, problem_notice, query_params
+from layers.ui.sidebar import sidebar
+from layers.ui.uploads import page_extras
+
+state = st.session_state
+extras = page_extras(state, current_atlas())
+atlas = extras.atlas
+lessons, lesson_problems = current_lessons()
+# Kept for the whole session: notices that vanished on the next run would shift the
+# elements below them, and Streamlit would then rebuild the map (losing its view).
+state[keys.URL_NOTICES_KEY] = state.get(keys.URL_NOTICES_KEY, []) + presenter.apply_url_once(
+    state, query_params(), atlas, lessons
+)
+
+st.title("DPRK–Syria Atlas")
+caption(
+    "Sites in Syria with documented North Korean links. Every claim is dated, graded for "
+    f"evidence and sourced. Dataset version {atlas.info.version}."
+)
+notices(state[keys.URL_NOTICES_KEY])
+for problem in [*atlas.problems, *lesson_problems, *extras.problems]:
+    problem_notice(problem, problem.severity)
+
+lesson_panel(atlas, lessons)
+playback.controls()
+scene = build_scene(atlas, state, lessons)
+
+map_column, detail_column = st.columns([5, 3], gap="medium")
+with map_column:
+    clicked = atlas_map(scene, extras)
+with detail_column:
+    detail(scene, clicked)
+
+chronology(scene)
+sidebar(scene, lessons, extras.plain)
+playback.timer()  # last: starting or stopping the timer must not shift the map
+st.query_params.from_dict(presenter.current_query(state, atlas))
