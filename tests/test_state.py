@@ -1,0 +1,166 @@
+"""The view's state on a plain mapping: the lesson player, playback timing, selection and
+the scene. No Streamlit: these functions take Streamlit's session state in the app and a
+dict here."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from layers.data.filters import FIRST_YEAR, last_year
+from layers.data.lessons import Lesson, load_lessons
+from layers.data.load import DEFAULT_DATA_DIR, load_atlas
+from layers.data.model import Atlas
+from layers.data.search import search
+from layers.data.view import View, default_view
+from layers.state import keys, lesson_player, playback, selection
+from layers.state.scene import build_scene
+from layers.state.view import from_session, to_session
+
+LESSON = "north-korea-in-syria"
+
+
+@cache
+def atlas() -> Atlas:
+    return load_atlas(DEFAULT_DATA_DIR)
+
+
+@cache
+def lessons() -> tuple[Lesson, ...]:
+    found, problems = load_lessons(DEFAULT_DATA_DIR, atlas())
+    assert problems == []
+    return tuple(found)
+
+
+def _lesson() -> Lesson:
+    return next(lesson for lesson in lessons() if lesson.id == LESSON)
+
+
+# --------------------------------------------------------------------------- lesson player
+
+
+def test_choosing_a_lesson_opens_its_first_step_with_its_view() -> None:
+    state: dict = {}
+    lesson_player.choose_lesson(state, list(lessons()), atlas(), LESSON)
+    step = _lesson().steps[0]
+    assert state[keys.LESSON_KEY] == LESSON and state[keys.STEP_KEY] == 0
+    assert state[keys.FLY_KEY][2] == step.view.zoom
+    assert lesson_player.step_highlights(state, list(lessons())) == set(step.highlight_event_ids)
+
+
+def test_going_past_either_end_stays_on_the_first_or_last_step() -> None:
+    state: dict = {}
+    lesson, count = _lesson(), len(_lesson().steps)
+    lesson_player.go_to_step(state, lesson, count + 5, atlas())
+    assert state[keys.STEP_KEY] == count - 1
+    lesson_player.go_to_step(state, lesson, -3, atlas())
+    assert state[keys.STEP_KEY] == 0
+    state[keys.STEP_KEY] = 99  # a stale value
+    assert lesson_player.step_index(state, lesson) == count - 1
+
+
+def test_a_step_keeps_the_readers_basemap_and_closing_keeps_the_filters() -> None:
+    state = {keys.BASEMAP_KEY: "osm"}
+    lesson_player.go_to_step(state, _lesson(), 1, atlas())
+    assert state[keys.BASEMAP_KEY] == "osm"
+    years = state[keys.YEARS_KEY]
+    lesson_player.choose_lesson(state, list(lessons()), atlas(), None)
+    assert state[keys.LESSON_KEY] is None and state[keys.YEARS_KEY] == years
+
+
+def test_the_url_is_read_once_and_a_step_link_takes_the_steps_filters() -> None:
+    state: dict = {}
+    params = {"lesson": [LESSON], "step": ["4"]}
+    assert lesson_player.apply_url_once(state, params, atlas(), list(lessons())) == []
+    step = _lesson().steps[3]
+    assert from_session(state, atlas()).years == tuple(step.filters.years)
+    # Later runs change nothing, whatever the URL says.
+    assert lesson_player.apply_url_once(state, {"years": ["1970-1980"]}, atlas(), []) == []
+    assert from_session(state, atlas()).years == tuple(step.filters.years)
+
+
+def test_current_query_reproduces_the_session() -> None:
+    view = View(years=(2007, 2011), site="S1", entities=frozenset({"komid"}))
+    state = to_session(view, atlas())
+    assert lesson_player.current_query(state, atlas()) == {
+        "years": "2007-2011",
+        "entities": "komid",
+        "site": "S1",
+    }
+
+
+# --------------------------------------------------------------------------- playback
+
+
+def test_play_starts_at_the_first_year_and_steps_to_today_then_stops() -> None:
+    state: dict = {}
+    playback.start(state)
+    assert state[keys.YEARS_KEY] == (FIRST_YEAR, FIRST_YEAR) and state[keys.PLAYING_KEY]
+    assert playback.advance(state) == FIRST_YEAR + 1
+    state[keys.PLAY_YEAR_KEY] = last_year() - 1
+    assert playback.advance(state) == last_year() and not state[keys.PLAYING_KEY]
+    assert playback.advance(state, -200) == FIRST_YEAR  # never before the first year
+
+
+def test_a_paused_play_resumes_where_it_stopped() -> None:
+    state: dict = {}
+    playback.start(state)
+    playback.advance(state, 10)
+    playback.pause(state)
+    playback.start(state)
+    assert state[keys.YEARS_KEY] == (FIRST_YEAR, FIRST_YEAR + 10)
+
+
+@pytest.mark.parametrize(("speed", "seconds"), [("slow", 2.0), ("normal", 1.0), ("fast", 0.5)])
+def test_the_timer_advances_once_per_period_of_the_chosen_speed(speed, seconds) -> None:
+    state = {keys.SPEED_KEY: speed}
+    playback.start(state)
+    assert playback.tick_due(state, 100.0)  # the first tick after starting
+    assert not playback.tick_due(state, 100.0 + 0.5 * seconds)  # a full rerun, too early
+    assert playback.tick_due(state, 100.0 + seconds)
+    playback.pause(state)
+    assert not playback.tick_due(state, 1000.0)
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def test_only_a_new_map_click_overrides_the_chosen_site() -> None:
+    state: dict = {}
+    selection.follow_map_click(state, "S1")
+    assert state[keys.SITE_KEY] == "S1"
+    state[keys.SITE_KEY] = "S4"  # chosen in the box afterwards
+    selection.follow_map_click(state, "S1")  # streamlit-folium reports the old click again
+    assert state[keys.SITE_KEY] == "S4"
+    selection.follow_map_click(state, "S2")
+    assert state[keys.SITE_KEY] == "S2"
+
+
+def test_a_search_hit_opens_what_it_names_and_flies_to_its_site() -> None:
+    state: dict = {}
+    hit = next(h for h in search(atlas(), "KOMID") if h.kind == "entity")
+    selection.choose_hit(state, hit, atlas())
+    assert state[keys.ENTITY_KEY] == "komid"
+    site = next(h for h in search(atlas(), "Barzeh") if h.kind == "site")
+    selection.choose_hit(state, site, atlas())
+    assert state[keys.ENTITY_KEY] is None and state[keys.SITE_KEY] == "S4"
+    assert state[keys.FLY_KEY][2] == selection.SEARCH_ZOOM
+
+
+# --------------------------------------------------------------------------- scene
+
+
+def test_the_scene_is_the_views_events_sites_and_highlights() -> None:
+    state = to_session(View(years=(2007, 2008), layers=frozenset({"al-kibar"})), atlas())
+    lesson_player.go_to_step(state, _lesson(), 1, atlas())
+    scene = build_scene(atlas(), state, list(lessons()))
+    assert scene.view == from_session(state, atlas())
+    assert [s.id for s in scene.sites] == ["S1"]
+    assert scene.highlight == frozenset(_lesson().steps[1].highlight_event_ids)
+    assert scene.events_at("S1") == [d for d in scene.events if "S1" in d.event.site_ids]
+
+
+def test_the_default_scene_shows_every_event() -> None:
+    scene = build_scene(atlas(), {}, list(lessons()))
+    assert scene.view == default_view() and len(scene.events) == len(atlas().events)
