@@ -1,4 +1,4 @@
-"""Bring-your-own layers (layers/extra.py): full treatment for files that follow the site
+"""Bring-your-own layers (layers/extra/): full treatment for files that follow the site
 schema, escaped plain layers for any other GeoJSON, problems naming file, feature and
 field for the rest, the ATLAS_EXTRA_LAYERS folder, and the canvas layer in Chromium."""
 
@@ -17,6 +17,8 @@ from browser_support import REPO_ROOT, app_exceptions, folium_frame, goto_app
 from layers import extra
 from layers.data.filters import Filters, filter_events, sites_shown
 from layers.data.load import load_atlas
+from layers.extra import read as extra_read
+from layers.extra.model import script_json as extra_script_json
 from layers.map import plain_layers
 from layers.map.leaflet import PointCanvasLayer, script_json
 from tests.factories import event, layer, site_feature, source, synthetic_points
@@ -399,7 +401,7 @@ def test_uploads_over_the_limit_are_refused_before_parsing(monkeypatch):
     def no_parse(*args, **kwargs):
         raise AssertionError("parsed a file over the limit")
 
-    monkeypatch.setattr(extra, "parse_json_bytes", no_parse)
+    monkeypatch.setattr(extra_read, "parse_json_bytes", no_parse)
     extra_file = extra.read_extra(b" " * 2001, "big.geojson", limit=2000)
     assert extra_file.kind == "invalid"
     [problem] = extra_file.problems
@@ -500,7 +502,7 @@ def test_the_script_draws_on_a_canvas_and_keeps_data_inert():
 
 def test_the_local_script_json_matches_the_leaflet_one():
     value = {"a": ["</script>", "\u2028\u2029", "é", 1.5, None]}
-    assert extra._script_json(value) == script_json(value)
+    assert extra_script_json(value) == script_json(value)
 
 
 def test_publish_writes_content_addressed_files_under_static(tmp_path):
@@ -559,17 +561,17 @@ def test_big_files_are_read_in_a_worker_process_with_the_same_result():
 
 
 def test_big_folder_files_are_read_by_the_worker_from_their_path(tmp_path, monkeypatch):
-    monkeypatch.setattr(extra, "ISOLATE_FROM_BYTES", 10)
+    monkeypatch.setattr(extra_read, "ISOLATE_FROM_BYTES", 10)
     (tmp_path / "a.geojson").write_bytes(_bytes(_fc(_point(38, 35, a="<b>"))))
     (tmp_path / "b.geojson").write_text("{" + " " * 20)
     seen = []
-    real = extra._read_in_worker
+    real = extra_read._read_in_worker
 
     def spy(raw, *args, **kwargs):
         seen.append((raw, kwargs.get("path")))
         return real(raw, *args, **kwargs)
 
-    monkeypatch.setattr(extra, "_read_in_worker", spy)
+    monkeypatch.setattr(extra_read, "_read_in_worker", spy)
     loaded = extra.load_extra_folder(tmp_path)
     assert seen == [(None, tmp_path / "a.geojson"), (None, tmp_path / "b.geojson")]
     assert [f.kind for f in loaded.files] == ["plain", "invalid"]

@@ -2,8 +2,8 @@
 
 import sys
 
-from layers import extra
+from layers.extra.read import worker_main
 
 if sys.argv[1:2] == ["--worker"]:
-    sys.exit(extra._worker_main(sys.argv[2:]))
+    sys.exit(worker_main(sys.argv[2:]))
 sys.exit("usage: python -m layers.extra --worker LABEL MEMORY_BYTES LIMIT_BYTES [PATH]")
