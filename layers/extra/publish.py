@@ -118,7 +118,12 @@ def publish_with(
 def publish_all(
     extras: ExtraLayers, static_dir: Path | None = None
 ) -> tuple[dict[str, Published], list[Problem]]:
-    """:func:`publish` every plain layer; returns {layer_id: Published} and problems."""
+    """:func:`publish` every plain layer; returns {layer_id: Published} and problems.
+
+    Files of layers that are no longer in the folder are removed, so the served folder
+    holds only what current layers use (it is public to anyone with the URL). One
+    ``ATLAS_EXTRA_LAYERS`` folder per deployment: replicas share it and publish the same.
+    """
     out: dict[str, Published] = {}
     problems: list[Problem] = []
     for layer in extras.plain_layers:
@@ -126,4 +131,21 @@ def publish_all(
         problems.extend(found)
         if published is not None:
             out[layer.layer_id] = published
+    keep = {url.rsplit("/", 1)[-1] for p in out.values() for url in (p.points_url, p.props_url)}
+    prune((static_dir or STATIC_DIR) / PUBLISH_SUBDIR, keep)
     return out, problems
+
+
+def prune(root: Path, keep: set[str]) -> list[str]:
+    """Delete the published files in ``root`` that no current layer uses; their names."""
+    removed = []
+    if not root.is_dir():
+        return removed
+    for path in root.glob("*.json"):
+        if path.name not in keep:
+            try:
+                path.unlink()
+            except OSError:
+                continue  # another process removed it, or the folder is read-only
+            removed.append(path.name)
+    return sorted(removed)
