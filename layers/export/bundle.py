@@ -2,9 +2,10 @@
 
 Why: teachers need a handout that works without the app or the internet. It is the app's
 folium map (`layers.map.mapview`, with popups) rendered to a full page, with Leaflet's
-script and stylesheet, and the images the stylesheet names, inlined from static/vendor;
-around it the legend, the SVG timeline, the events table and the source list
-(`layers.render.html`, `layers.render.timeline`). Its provenance is the header (version,
+script and stylesheet, and the images the stylesheet names, inlined from static/vendor (the
+atlas's own scripts and styles, from static/atlas, are inline already); around it the
+legend, the SVG timeline, the events table and the source list (`layers.render.html`,
+`layers.render.timeline`). Its provenance is the header (version,
 filters, export time), the source list, and the same JSON as the other formats in a
 `<script type="application/json" id="atlas-provenance">` element.
 
@@ -27,6 +28,7 @@ from layers.map import mapview
 from layers.map.assets import VENDOR_DIR, OfflineAssetError, local_file
 from layers.map.basemap import OFFLINE
 from layers.map.leaflet import script_json
+from layers.render import frontend
 from layers.render.html import esc, events_table_html, legend_html, source_list
 from layers.render.timeline import timeline_legend, timeline_svg
 
@@ -43,49 +45,8 @@ _ANY_LINK = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)=", re.I)
 _CSS_URL = re.compile(r"url\((?P<q>['\"]?)(?P<url>[^)'\"]+)(?P=q)\)")
 _VIEWPORT = re.compile(r'<meta name="viewport".*?/>', re.S)
 
-BUNDLE_CSS = """
-html,body{height:auto;margin:0;padding:0}
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;
-  background:#fff}
-.atlas-doc{max-width:1100px;margin:0 auto;padding:1rem 1.25rem 2rem}
-.atlas-doc h1{font-size:1.6rem;margin:0 0 .2rem}
-.atlas-doc h2{font-size:1.25rem;margin:1.4rem 0 .5rem;border-bottom:2px solid #3f007d}
-.atlas-facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:.6rem 0;
-  font-size:.9rem}
-.atlas-facts dt{font-weight:600}.atlas-facts dd{margin:0}
-.atlas-map-row{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
-.atlas-map-row .folium-map{flex:none;border:1px solid #bbb}
-.atlas-map-side{flex:1 1 260px;min-width:240px}
-.atlas-note{font-size:.85rem;color:#4a4a4a}
-.atlas-source-section .atlas-sources{margin:0;padding-left:2.6em}
-.atlas-source-section .atlas-sources li{margin:.25rem 0}
-.atlas-popup ol{max-height:210px;overflow:auto}
-.atlas-chronology .atlas-muted>span{display:inline-block;white-space:nowrap}
-@media screen and (max-width:740px){.atlas-map-row .folium-map{width:100%!important;
-  height:70vh!important}}
-@page{size:auto;margin:12mm}
-@media print{
-  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-  body{font-size:10pt}
-  .atlas-doc{max-width:none;padding:0}
-  .atlas-doc h1{font-size:16pt}
-  .atlas-doc h2{font-size:13pt;margin-top:0}
-  .atlas-map-row{display:block}
-  .atlas-map-side{margin-top:.5rem}
-  .leaflet-control-zoom,.leaflet-popup-pane,.leaflet-tooltip-pane{display:none}
-  .atlas-chronology,.atlas-source-section{break-before:page}
-  .atlas-timeline{max-width:100%!important}
-  .atlas-chronology .atlas-table{font-size:8.5pt}
-  .atlas-chronology .atlas-badge{font-size:7.5pt}
-  tr,li,figure{break-inside:avoid}
-  thead{display:table-header-group}
-  details::details-content{content-visibility:visible;display:block}
-  details summary{list-style:none;font-style:italic;color:#4a4a4a}
-  details summary::-webkit-details-marker{display:none}
-  .atlas-source-section a[href]::after{content:" <" attr(href) ">";overflow-wrap:anywhere;
-    font-size:8.5pt;color:#333}
-}
-"""
+# The page around the map, on screen and in print (static/atlas/bundle.css).
+BUNDLE_CSS = frontend.stylesheet("bundle.css")
 
 # Printing from a browser without ::details-content support: open every summary first.
 _PRINT_SCRIPT = (

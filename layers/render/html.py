@@ -11,6 +11,7 @@ import html
 
 from layers.data.model import Atlas, DatedEvent, Site
 from layers.data.schema import Entity, Event, Grade, LinkType, Source, UrlKind
+from layers.render.frontend import style_element, stylesheet
 from layers.render.style import (
     GRADE_STYLES,
     LINK_COLOURS,
@@ -22,28 +23,10 @@ from layers.render.style import (
 )
 from layers.render.words import number_words, source_date_words, url_kind_words
 
-PANEL_CSS = """
-<style>
-.atlas-panel{font-size:0.95rem;line-height:1.4}
-.atlas-panel h3{margin:0 0 .2rem 0;font-size:1.25rem}
-.atlas-muted{color:#4a4a4a;font-size:.88rem}
-.atlas-caveat{border-left:4px solid #b35806;background:#fff7ec;padding:.35rem .6rem;margin:.5rem 0}
-.atlas-events{list-style:none;padding:0;margin:.6rem 0 0 0}
-.atlas-event{border-top:1px solid #ddd;padding:.55rem 0}
-.atlas-event-head{display:flex;flex-wrap:wrap;gap:.35rem;align-items:center}
-.atlas-date{font-weight:600;white-space:nowrap}
-.atlas-badge{display:inline-flex;align-items:center;gap:.25rem;border:1px solid #3f007d;
-  border-radius:.8rem;padding:0 .45rem;font-size:.8rem;color:#1a1a1a;background:#fff}
-.atlas-badge.dashed{border-style:dashed}
-.atlas-link{border-radius:.8rem;padding:0 .45rem;font-size:.8rem;color:#1a1a1a;
-  border:1px solid #555;border-left-width:6px}
-.atlas-sources{margin:.3rem 0 0 1.1rem;padding:0;font-size:.85rem}
-.atlas-legend{list-style:none;padding:0;margin:0;font-size:.85rem}
-.atlas-legend li{display:flex;align-items:center;gap:.4rem;margin:.15rem 0}
-.atlas-url{overflow-wrap:anywhere;user-select:all}
-.atlas-symbol{font-family:monospace;font-size:.9em;user-select:all}
-</style>
-"""
+# The fragments' styles, in static/atlas/ (each fragment carries the <style> it needs).
+PANEL_CSS = style_element("panels.css")
+TABLE_CSS = style_element("table.css")
+MARKER_CSS = stylesheet("markers.css")  # CSS only: mapview puts it in the map's header
 
 
 def day_label(day: dt.date) -> str:
@@ -221,14 +204,6 @@ def marker_icon_html(site: Site, style: GradeStyle) -> str:
     )
 
 
-MARKER_CSS = """
-.atlas-marker{position:relative;width:22px;height:22px}
-.atlas-marker-label{position:absolute;left:26px;top:-2px;white-space:nowrap;
-  font:12px/1.2 sans-serif;color:#111;background:rgba(255,255,255,.85);padding:1px 4px;
-  border-radius:3px;pointer-events:none}
-"""
-
-
 def popup_html(atlas: Atlas, site: Site, events: list[DatedEvent]) -> str:
     """A compact popup: what the site is and its shown events with grades and sources."""
     rows = "".join(
@@ -282,18 +257,6 @@ def source_list(atlas: Atlas) -> str:
     )
     return f'{PANEL_CSS}<ol class="atlas-panel atlas-sources">{items}</ol>'
 
-
-TABLE_CSS = """
-<style>
-.atlas-table{border-collapse:collapse;width:100%;table-layout:fixed;font-size:.86rem}
-.atlas-table caption{text-align:left;font-weight:600;padding:.3rem 0}
-.atlas-table th,.atlas-table td{border-bottom:1px solid #ddd;padding:.3rem .4rem;text-align:left;
-  vertical-align:top;overflow-wrap:anywhere}
-.atlas-table th{background:#f4f2f8}
-.atlas-table details summary{cursor:pointer;color:#4b2991}
-.atlas-table tr.atlas-highlight td{background:#fdf0e6;border-left:4px solid #e66101}
-</style>
-"""
 
 _TABLE_COLUMNS = (
     ("Date", "12%"),

@@ -122,32 +122,3 @@ def current_query(state: Mapping[str, Any], atlas: Atlas) -> dict[str, str]:
 
 
 LESSON_CHOICE_KEY = LESSON_KEY  # the sidebar's lesson box writes the lesson itself
-
-
-# Projector view: large type, no sidebar (and no way to open it by accident).
-PROJECTOR_CSS = """<style>
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
-[data-testid="stMain"] {font-size: 1.25rem;}
-[data-testid="stMain"] h1 {font-size: 2.6rem;}
-</style>"""
-
-# Left and right arrow keys step through a lesson (outside text fields). The script runs
-# in a same-origin component frame and listens on the page; it only clicks the app's
-# own "Previous step" / "Next step" buttons.
-ARROW_KEYS_JS = """<script>
-const doc = window.parent.document;
-if (!doc.__atlasArrowKeys) {
-  doc.__atlasArrowKeys = true;
-  doc.addEventListener("keydown", (event) => {
-    const target = event.target;
-    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
-      return;
-    }
-    const label = {ArrowRight: "Next step", ArrowLeft: "Previous step"}[event.key];
-    if (!label) { return; }
-    const button = Array.from(doc.querySelectorAll("button"))
-      .find((b) => b.innerText.trim().endsWith(label));
-    if (button && !button.disabled) { event.preventDefault(); button.click(); }
-  });
-}
-</script>"""

@@ -8,10 +8,10 @@ import streamlit.components.v1 as components
 
 from layers.data.lessons import Lesson
 from layers.data.model import Atlas
+from layers.render import frontend
 from layers.render import html as atlas_html
 from layers.state import keys
 from layers.state import lesson_player as presenter
-from layers.state.lesson_player import ARROW_KEYS_JS, PROJECTOR_CSS
 from layers.ui.page import show_html, widget_label
 
 
@@ -25,7 +25,7 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
     step = lesson.steps[index]
     projector = bool(state.get(keys.PROJECTOR_KEY))
     if projector:
-        show_html(PROJECTOR_CSS)
+        show_html(frontend.style_element("projector.css"))  # large type, no sidebar
     with st.container(border=True):
         show_html(
             atlas_html.lesson_step_html(
@@ -73,4 +73,5 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
         )
         if not projector:
             st.info(step.presenter_notes, icon=":material/record_voice_over:")
-    components.html(ARROW_KEYS_JS, height=0)
+    # Arrow keys step through the lesson: a script in a zero-height same-origin frame.
+    components.html(frontend.script_element("arrow-keys.js"), height=0)

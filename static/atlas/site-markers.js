@@ -1,0 +1,71 @@
+// Site markers of the atlas map: a marker with tooltip (and popup) per site, a dashed
+// precision halo under each, and a layout that moves overlapping markers up or down with a
+// leader line to a dot at the true coordinate.
+// Loaded by layers/map/leaflet.py (SiteMarkers) and inlined in the map's script; it defines
+// window.AtlasSiteMarkers(group, config) once per page, and the layer calls it with its
+// feature group and its data as JSON: {sites, halo, colour, popups}.
+window.AtlasSiteMarkers = window.AtlasSiteMarkers || function (group, config) {
+  var sites = config.sites, halo = config.halo, colour = config.colour, popups = config.popups;
+  var items = sites.map(function (s) {
+    var at = L.latLng(s.lat, s.lon);
+    if (s.radius_m) { L.circle(at, Object.assign({radius: s.radius_m}, halo)).addTo(group); }
+    var marker = L.marker(at, {title: s.title, alt: s.title, riseOnHover: true,
+      icon: L.divIcon({html: s.icon_html, iconSize: [22, 22], iconAnchor: [11, 11],
+                        className: "atlas-site"})})
+      .bindTooltip(s.tooltip_html, {direction: "top", offset: [0, -12]});
+    if (popups) { marker.bindPopup(s.popup_html, {maxWidth: 340}); }
+    marker.on("add", function () {  // Enter or Space on a focused marker opens it
+      this._icon.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          marker.fire("click", {latlng: marker.getLatLng(), originalEvent: event});
+        }
+      });
+    });
+    marker.addTo(group);
+    if (s.highlight) {
+      L.circleMarker(at, {radius: 17, color: "#e66101", weight: 4, fill: false,
+                           interactive: false, className: "atlas-highlight"}).addTo(group);
+    }
+    return {at: at, marker: marker,
+      dot: L.circleMarker(at, {radius: 3, color: colour, weight: 1, fillOpacity: 1,
+                                interactive: false}),
+      leader: L.polyline([at, at], {color: colour, weight: 1.2, interactive: false})};
+  });
+  var steps = [0, -34, 34, -68, 68, -102, 102, -136, 136];
+  function overlaps(a, b) {
+    return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+  }
+  function layout() {
+    var map = group._map;
+    if (!map) { return; }
+    var placed = [];
+    items.forEach(function (it) {
+      var label = it.marker._icon && it.marker._icon.querySelector(".atlas-marker-label");
+      var width = label ? label.offsetWidth : 120;
+      var p = map.latLngToLayerPoint(it.at), chosen = p, box = null;
+      for (var i = 0; i < steps.length; i++) {
+        var q = p.add(L.point(0, steps[i]));
+        var candidate = {x1: q.x - 13, x2: q.x + 16 + width, y1: q.y - 16, y2: q.y + 16};
+        if (!placed.some(function (b) { return overlaps(candidate, b); })) {
+          chosen = q; box = candidate; break;
+        }
+      }
+      placed.push(box || {x1: p.x - 13, x2: p.x + 16 + width, y1: p.y - 16, y2: p.y + 16});
+      var shown = map.layerPointToLatLng(chosen);
+      it.marker.setLatLng(shown);
+      if (chosen.equals(p)) {
+        group.removeLayer(it.leader); group.removeLayer(it.dot);
+      } else {
+        it.leader.setLatLngs([it.at, shown]); group.addLayer(it.leader); group.addLayer(it.dot);
+      }
+    });
+  }
+  function onZoom() {
+    if (!group._map) { this.off("zoomend", onZoom); return; }
+    layout();
+  }
+  // streamlit-folium adds the parent group to the map after this script has run.
+  function start() { layout(); group._map.off("zoomend", onZoom).on("zoomend", onZoom); }
+  if (group._map) { start(); } else { group.once("add", start); }
+};
