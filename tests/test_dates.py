@@ -55,3 +55,19 @@ def test_an_open_range_reaches_the_present():
     onward = parse_event_date("2024-12-08/..")
     assert onward.overlaps(dt.date(2030, 1, 1), dt.date(2030, 12, 31))
     assert not onward.overlaps(dt.date(2024, 1, 1), dt.date(2024, 12, 7))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1997", "2008-06", "2007-09-06", "2016/2017", "2017-02-26/2017-03-05", "2012-02/2012-03"],
+)
+def test_the_fast_path_for_plain_dates_agrees_with_the_edtf_grammar(text):
+    from layers.data.dates import _parse_with_edtf, _plain_date_or_range
+
+    assert _plain_date_or_range(text) == _parse_with_edtf(text)
+
+
+@pytest.mark.parametrize("text", ["2017-02-30", "2017-13", "2018/2017"])
+def test_the_fast_path_refuses_what_the_grammar_refuses(text):
+    with pytest.raises(DateFormatError):
+        parse_event_date(text)
