@@ -17,7 +17,6 @@ from layers.render import html as atlas_html
 from layers.render import summary
 from layers.state import keys, selection
 from layers.state.scene import Scene
-from layers.ui.cached import base_map
 from layers.ui.page import caption, show_html
 from layers.ui.uploads import PageExtras
 
@@ -30,9 +29,8 @@ def atlas_map(scene: Scene, extras: PageExtras) -> str | None:
     if extras.shown_plain:
         groups.append(plain_layer_group(extras.shown_plain, published=extras.published))
     result = st_folium(
-        base_map(scene.view.basemap),
+        mapview.base_map(scene.view.basemap),
         key=keys.MAP_KEY,
-        render=False,  # rendered once, when cached
         feature_group_to_add=groups,
         returned_objects=["last_object_clicked_tooltip"],
         center=fly[:2] if fly else None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import folium
 import streamlit as st
 
 from layers.data.changelog import Changelog, load_changelog
@@ -12,7 +11,6 @@ from layers.data.lessons import Lesson, load_lessons
 from layers.data.load import data_dir, load_atlas
 from layers.data.model import Atlas
 from layers.data.problems import Problem
-from layers.map import mapview
 
 
 @st.cache_resource(show_spinner="Loading the atlas…")
@@ -43,19 +41,3 @@ def _lessons_at(root: str) -> tuple[list[Lesson], list[Problem]]:
 def current_lessons() -> tuple[list[Lesson], list[Problem]]:
     """The valid lessons of the configured data folder, and the problems found in others."""
     return _lessons_at(str(data_dir()))
-
-
-@st.cache_resource(show_spinner=False)
-def _base_map(basemap: str) -> folium.Map:
-    fmap = mapview.base_map(basemap)
-    fmap.get_root().render()  # once: st_folium is then called with render=False
-    return fmap
-
-
-def base_map(basemap: str) -> folium.Map:
-    """The base map of a basemap choice, built and rendered once per process.
-
-    It depends only on the basemap (the markers travel in ``feature_group_to_add``), so
-    one object serves every session and rerun: about 20 ms saved on each rerun.
-    """
-    return _base_map(basemap)
