@@ -15,12 +15,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import Field, StringConstraints, ValidationError
 
 from layers.data.load import data_dir, display_name, read_json
 from layers.data.model import Atlas
 from layers.data.problems import Problem, problems_from_validation
-from layers.data.schema import EventId, ShortText, SourceId, Text
+from layers.data.records import validate_records
+from layers.data.schema import EventId, Record, ShortText, SourceId, Text
 
 CLAIMS_FILE = "claims.json"
 BRIEF_ITEMS = range(1, 17)  # facts-brief.md section (c) has items 1–16
@@ -40,11 +41,7 @@ class ClaimStatus(StrEnum):
     WRONG = "wrong"
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Claim(_Record):
+class Claim(Record):
     """One factual claim of the article, quoted exactly, with the brief's verdict on it."""
 
     id: ClaimId
@@ -59,7 +56,7 @@ class Claim(_Record):
     last_reviewed: dt.date
 
 
-class BriefItemNotInArticle(_Record):
+class BriefItemNotInArticle(Record):
     """A section (c) item about a claim the article does not make, and why it is listed."""
 
     item: BriefItem
@@ -67,14 +64,14 @@ class BriefItemNotInArticle(_Record):
     note: Text
 
 
-class ArticleInfo(_Record):
+class ArticleInfo(Record):
     """Which article is checked; only what the copy itself shows."""
 
     author: ShortText
     note: Text
 
 
-class ClaimsFile(_Record):
+class ClaimsFile(Record):
     """The whole of geodata/claims.json, for tools and tests that check it in one piece."""
 
     article: ArticleInfo
@@ -105,20 +102,8 @@ def load_claims(atlas: Atlas, root: Path | None = None) -> ClaimsCheck:
         problem = Problem(label, "expected an object with a list 'claims'", field="claims")
         return ClaimsCheck(article=None, file=label, problems=(*problems, problem))
     article = _article(document.get("article"), label, problems)
-    claims: list[tuple[int, Claim]] = []
-    for index, raw in enumerate(document["claims"]):
-        record_id = raw.get("id") if isinstance(raw, dict) else None
-        try:
-            claims.append((index, Claim.model_validate(raw)))
-        except ValidationError as exc:
-            problems.extend(
-                problems_from_validation(
-                    exc,
-                    file=label,
-                    index=index,
-                    record_id=str(record_id)[:40] if record_id is not None else None,
-                )
-            )
+    claims, found = validate_records(document["claims"], Claim, file=label)
+    problems.extend(found)
     skipped = _not_in_article(document.get("not_in_article", []), label, problems)
     problems.extend(_references(atlas, claims, label))
     return ClaimsCheck(
@@ -148,21 +133,11 @@ def _not_in_article(
     if not isinstance(raw, list):
         problems.append(Problem(label, "'not_in_article' must be a list", field="not_in_article"))
         return ()
-    kept = []
-    for index, item in enumerate(raw):
-        try:
-            kept.append(BriefItemNotInArticle.model_validate(item))
-        except ValidationError as exc:
-            problems.extend(
-                problems_from_validation(
-                    exc,
-                    file=label,
-                    index=index,
-                    record_id=None,
-                    field_prefix="not_in_article",
-                )
-            )
-    return tuple(kept)
+    kept, found = validate_records(
+        raw, BriefItemNotInArticle, file=label, field_prefix="not_in_article"
+    )
+    problems.extend(found)
+    return tuple(item for _, item in kept)
 
 
 def _references(atlas: Atlas, claims: list[tuple[int, Claim]], label: str) -> list[Problem]:

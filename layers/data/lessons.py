@@ -19,8 +19,6 @@ from typing import Annotated, Any
 import yaml
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     Strict,
     StringConstraints,
@@ -33,7 +31,7 @@ from layers.data.geo import BBOX, MAX_ZOOM, MIN_ZOOM
 from layers.data.load import display_name
 from layers.data.model import Atlas
 from layers.data.problems import Problem, errors_only, problems_from_validation
-from layers.data.schema import EventId, Grade, LayerId, LinkType, SiteId
+from layers.data.schema import EventId, Grade, LayerId, LinkType, Record, SiteId
 from layers.data.view import View
 
 LESSONS_DIR = "lessons"
@@ -78,11 +76,7 @@ Zoom = Annotated[float, Strict(), Field(ge=MIN_ZOOM, le=MAX_ZOOM, allow_inf_nan=
 Degrees = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class StepView(_Record):
+class StepView(Record):
     """Where the map goes: a site (centred on its coordinate) or a [lat, lon] centre."""
 
     site: SiteId | None = None
@@ -106,7 +100,7 @@ class StepView(_Record):
         return self
 
 
-class StepFilters(_Record):
+class StepFilters(Record):
     """The filters in force during a step; an absent list means everything."""
 
     years: tuple[Year, Year]
@@ -128,7 +122,7 @@ class StepFilters(_Record):
         return self
 
 
-class LessonStep(_Record):
+class LessonStep(Record):
     """One slide of a lesson."""
 
     id: Slug
@@ -143,7 +137,7 @@ class LessonStep(_Record):
     presenter_notes: Notes
 
 
-class Lesson(_Record):
+class Lesson(Record):
     """A guided tour through the atlas."""
 
     id: Slug

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from layers.data.dates import parse_event_date
 from layers.data.model import Atlas, DatedEvent, Site, SiteLayer
 from layers.data.problems import Problem, problems_from_validation
+from layers.data.records import peek_id, validate_records
 from layers.data.schema import DatasetInfo, Entity, Event, LayerInfo, SiteFeature, Source
 from layers.data.validate import check_entities, cross_reference
 from layers.paths import REPO_ROOT
@@ -203,7 +204,7 @@ def site_layer_from_geojson(
 
 
 def _site(raw: Any, index: int, label: str, layer_id: str) -> tuple[Site | None, list[Problem]]:
-    record_id = _peek_id(raw)
+    record_id = peek_id(raw)
     try:
         feature = SiteFeature.model_validate(raw)
     except ValidationError as exc:
@@ -211,16 +212,6 @@ def _site(raw: Any, index: int, label: str, layer_id: str) -> tuple[Site | None,
     coords = feature.geometry.coordinates if feature.geometry else None
     lon, lat = (coords[0], coords[1]) if coords else (None, None)
     return Site(props=feature.properties, layer_id=layer_id, lon=lon, lat=lat), []
-
-
-def _peek_id(raw: Any) -> str | None:
-    if isinstance(raw, dict):
-        props = raw.get("properties")
-        if isinstance(props, dict) and isinstance(props.get("id"), str):
-            return props["id"][:40]
-        if isinstance(raw.get("id"), str | int):
-            return str(raw["id"])[:40]
-    return None
 
 
 def _records(path: Path, key: str, model: type, label: str) -> tuple[list, list[Problem]]:
@@ -241,17 +232,8 @@ def indexed_records(
         return [], problems
     if not isinstance(document, dict) or not isinstance(document.get(key), list):
         return [], [*problems, Problem(label, f"expected an object with a list {key!r}", field=key)]
-    records = []
-    for index, raw in enumerate(document[key]):
-        try:
-            records.append((index, model.model_validate(raw)))
-        except ValidationError as exc:
-            problems.extend(
-                problems_from_validation(
-                    exc, file=label, index=index, record_id=_peek_id({"properties": raw})
-                )
-            )
-    return records, problems
+    records, found = validate_records(document[key], model, file=label)
+    return records, [*problems, *found]
 
 
 def load_atlas(root: Path | None = None) -> Atlas:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from layers.data.load import site_layer_from_geojson
-from layers.data.problems import Problem, problems_from_validation
+from layers.data.problems import Problem
+from layers.data.records import validate_records
 from layers.data.schema import Event, Source
 from layers.extra.geometry import looks_swapped, swapped_problem
 from layers.extra.model import SCHEMA_MEMBERS, SchemaLayer
@@ -73,19 +74,6 @@ def _records(
     if not isinstance(raw, list):
         problems.append(Problem(label, f"{key!r} must be a list", field=key))
         return []
-    records = []
-    for index, item in enumerate(raw):
-        try:
-            records.append((index, model.model_validate(item)))
-        except ValidationError as exc:
-            record_id = item.get("id") if isinstance(item, dict) else None
-            problems.extend(
-                problems_from_validation(
-                    exc,
-                    file=label,
-                    index=index,
-                    record_id=str(record_id)[:40] if isinstance(record_id, str | int) else None,
-                    field_prefix=key,
-                )
-            )
+    records, found = validate_records(raw, model, file=label, field_prefix=key)
+    problems.extend(found)
     return records
