@@ -9,6 +9,10 @@ legend, the SVG timeline, the events table and the source list (`layers.render.h
 filters, export time), the source list, and the same JSON as the other formats in a
 `<script type="application/json" id="atlas-provenance">` element.
 
+The page is the template ``layers/export/templates/bundle.html.j2``, which autoescapes: the
+header's text from data is escaped by it, and only the atlas's own pieces (inlined scripts
+and styles, after the checks below, and fragments rendered by layers.render) pass as Markup.
+
 It doubles as the printable handout: `@page` size auto (A4 or Letter from the print
 dialog), the chronology and the sources each start a page, and the map keeps one fixed size
 on screen and paper, since Leaflet draws for the size it had.
@@ -22,6 +26,8 @@ import mimetypes
 import re
 from pathlib import Path
 
+from markupsafe import Markup
+
 from layers.data.filters import sites_shown
 from layers.export.provenance import Job, cited_sources
 from layers.map import mapview
@@ -29,8 +35,12 @@ from layers.map.assets import VENDOR_DIR, OfflineAssetError, local_file
 from layers.map.basemap import OFFLINE
 from layers.map.leaflet import script_json
 from layers.render import frontend
-from layers.render.html import esc, events_table_html, legend_html, source_list
+from layers.render.html import events_table_html, legend_html, source_list
+from layers.render.templates import environment, render_from
 from layers.render.timeline import timeline_legend, timeline_svg
+
+# The page itself: templates/bundle.html.j2 (autoescaped; it may use layers/render/templates).
+TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 680, 500  # fits A4 and Letter at 12 mm margins, on screen too
 
@@ -93,6 +103,13 @@ def _inline_assets(head: str) -> str:
     return _VIEWPORT.sub("", head)  # folium's forbids zooming the page; ours is below
 
 
+def _inline_script(text: str, what: str) -> Markup:
+    """Script text for an inline <script>, refused if it could end that element early."""
+    if re.search(r"</script|<!--", text, re.I):
+        raise OfflineAssetError(f"{what} cannot be inlined: it contains '</script' or '<!--'")
+    return Markup(text)
+
+
 def html_bundle(job: Job) -> bytes:
     """The whole offline page: the map, legend, timeline, events table and sources."""
     atlas, filters, events, prov = job.atlas, job.filters, job.events, job.provenance
@@ -102,20 +119,21 @@ def html_bundle(job: Job) -> bytes:
     page = _FOLIUM_PAGE.fullmatch(fmap.get_root().render())
     if page is None:
         raise RuntimeError("folium's page layout has changed: update layers/export/bundle.py")
-    map_id = fmap.get_name()
     info = atlas.info
     first, last = filters.date_span()
+    # Fragments built by layers.render (escaped there) are Markup; everything else is text.
     chronology = (
-        timeline_svg(atlas, events, first.year, last.year)
-        + timeline_legend()
-        + events_table_html(atlas, events)
+        Markup(
+            timeline_svg(atlas, events, first.year, last.year)
+            + timeline_legend()
+            + events_table_html(atlas, events)
+        )
         if events
-        else "<p>No event matches the filters.</p>"
+        else None
     )
     cited = dataclasses.replace(
         atlas, events=tuple(events), sources=cited_sources(atlas, events), problems=()
     )
-    sources = source_list(cited) if cited.sources else "<p>No source: no event is shown.</p>"
     elsewhere = sum(1 for d in events if not any(s.id in d.event.site_ids for s in sites))
     shown = f"{len(sites)} site(s) on the map, {len(events)} event(s)" + (
         f"; {elsewhere} of them at no mapped site (Syria-wide, unlocated or filtered out), "
@@ -123,57 +141,24 @@ def html_bundle(job: Job) -> bytes:
         if elsewhere
         else ""
     )
-    title = f"{info.title} — export, version {info.version}"
-    body = f"""<div class="atlas-doc">
-<header>
-<h1>DPRK–Syria Atlas</h1>
-<div class="atlas-note">Sites in Syria with documented North Korean links: every claim dated,
-graded for evidence and sourced. Allegations are claims, not findings.</div>
-<dl class="atlas-facts">
-<dt>Dataset</dt><dd>{esc(info.title)}, version {esc(info.version)} (released
-{esc(info.released.isoformat())})</dd>
-<dt>Filters</dt><dd>{esc(prov["filters_text"])}</dd>
-<dt>Exported</dt><dd><time datetime="{esc(prov["exported_at"])}">{esc(prov["exported_at"])}</time>
-(UTC)</dd>
-<dt>Shown</dt><dd>{esc(shown)}</dd>
-</dl>
-</header>
-<main>
-<section class="atlas-map-section" aria-label="Map">
-<h2>Map</h2>
-<div class="atlas-map-row">{page["body"].strip()}
-<div class="atlas-map-side">{legend_html()}
-<p class="atlas-note">Click a marker for its events. A point may stand for a village, a
-neighbourhood or a city centre rather than the facility: the dashed ring shows how precise
-it is, and each popup says what the point is.</p></div></div>
-</section>
-<section class="atlas-chronology" aria-label="Chronology" id="chronology">
-<h2>Chronology</h2>{chronology}
-</section>
-<section class="atlas-source-section" aria-label="Sources" id="sources">
-<h2>Sources</h2>{sources}
-</section>
-</main>
-<footer class="atlas-note"><p>Cite as: {esc(info.title)}, version {esc(info.version)},
-filtered export of {esc(prov["exported_at"])}. Licence: {esc(info.licence)}.
-Basemap: Natural Earth (public domain).</p></footer>
-</div>"""
-    document = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-{_inline_assets(page["head"])}
-<style>{BUNDLE_CSS}
-#{map_id}{{width:{MAP_WIDTH_PX}px;height:{MAP_HEIGHT_PX}px;max-width:100%}}</style>
-<script type="application/json" id="atlas-provenance">{script_json(prov)}</script>
-</head>
-<body>
-{body}
-<script>{page["script"]}</script>
-<script>{_PRINT_SCRIPT}</script>
-</body>
-</html>
-"""
-    return document.encode("utf-8")
+    document = render_from(
+        environment(TEMPLATE_DIR),
+        "bundle.html.j2",
+        title=f"{info.title} — export, version {info.version}",
+        info=info,
+        prov=prov,
+        shown=shown,
+        head_assets=Markup(_inline_assets(page["head"])),
+        bundle_css=Markup(BUNDLE_CSS),
+        map_id=fmap.get_name(),
+        map_width=MAP_WIDTH_PX,
+        map_height=MAP_HEIGHT_PX,
+        provenance_json=_inline_script(script_json(prov), "the provenance"),
+        map_body=Markup(page["body"].strip()),
+        legend=Markup(legend_html()),
+        chronology=chronology,
+        sources=Markup(source_list(cited)) if cited.sources else None,
+        map_script=_inline_script(page["script"], "the map's script"),
+        print_script=_inline_script(_PRINT_SCRIPT, "the print script"),
+    )
+    return (document + "\n").encode("utf-8")

@@ -1,13 +1,21 @@
 """Records in plain words, for files and widgets that hold no HTML (CSV, KML names, tables).
 
-The HTML forms live in `layers.render.html`; both say the same things in the same order, so a
-reader meets one way of citing a source wherever the atlas shows it.
+The HTML forms live in `layers.render.html` and its templates (which call these functions
+too); both say the same things in the same order, so a reader meets one way of citing a
+source wherever the atlas shows it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from layers.data.dates import parse_event_date
 from layers.data.schema import Source, UrlKind
+
+
+def day_label(day: dt.date) -> str:
+    """A review date as people write it: 26 November 2026."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def source_date_words(source: Source) -> str:
