@@ -736,7 +736,7 @@ def test_claim_references_exist(
             assert event_id in claim.evidence, f"{claim.id}: {event_id} is not explained"
         for source_id in claim.source_ids:
             assert source_id in sources, f"{claim.id}: unknown source {source_id}"
-        corrected = claim.id in ("C02", "C03", "C04", "C08", "C11", "C12", "C13")
+        corrected = claim.id in ("C01", "C02", "C03", "C04", "C08", "C11", "C12", "C13")
         assert claim.last_reviewed.isoformat() == (CORRECTED if corrected else REVIEWED), claim.id
 
 
