@@ -387,7 +387,7 @@ def test_an_entity_filter_is_part_of_the_provenance(atlas):
     data, _, _ = export_bytes(atlas, filters, "geojson")
     prov = json.loads(data)[PROVENANCE_MEMBER]
     assert prov["filters"]["entity_ids"] == [entity.id]
-    assert f"entities: {entity.name}" in prov["filters_text"]
+    assert f"only events naming {entity.name}" in prov["filters_text"]
     assert prov["event_ids"] == [d.id for d in filter_events(atlas, filters)]
 
 

@@ -25,6 +25,8 @@ from layers.paths import REPO_ROOT
 
 DEFAULT_DATA_DIR = REPO_ROOT / "geodata"
 DATA_DIR_ENV = "ATLAS_DATA_DIR"
+#: The largest data file read (a shipped layer, or a user's layer: see layers.extra). A
+#: file over it is refused unread, with a message giving both sizes.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 #: Properties only a site has. A feature with one of them, or with a site id, is meant as a
 #: site however broken it is; see `not_a_site_layer`.

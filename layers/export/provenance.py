@@ -14,8 +14,7 @@ from typing import Any
 from layers.data.filters import Filters
 from layers.data.model import Atlas, DatedEvent
 from layers.data.schema import Grade, LinkType, Source
-from layers.render.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS
-from layers.render.words import citation_text
+from layers.render.words import citation_text, filters_in_words
 
 PROVENANCE_MEMBER = "atlas_provenance"
 GENERATOR = "DPRK–Syria Atlas, layers.export (python -m layers export)"
@@ -61,35 +60,8 @@ def filters_json(filters: Filters) -> dict[str, Any]:
 
 
 def filters_text(atlas: Atlas, filters: Filters) -> str:
-    """The filters in words, for readers of the export."""
-    first, last = filters.date_span()
-    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
-        span = f"years {first.year}–{last.year}"
-    else:
-        span = f"dates {first.isoformat()} to {last.isoformat()}"
-    chosen = filters_json(filters)
-    titles = {layer.id: layer.info.title for layer in atlas.layers}
-
-    def listed(key: str, name: Any) -> str:
-        values = chosen[key]
-        return "all" if values is None else ", ".join(name(v) for v in values)
-
-    parts = [
-        span,
-        "North Korean link: " + listed("link_types", lambda v: LINK_LABELS[LinkType(v)]),
-        f"evidence ({GRADE_BASIS_LABELS[filters.grade_basis]}): "
-        + listed("grades", lambda v: GRADE_STYLES[Grade(v)].short),
-        "layers: " + listed("layer_ids", lambda v: titles.get(v, v)),
-        "sites: " + listed("site_ids", atlas.site_label),
-        "entities: " + listed("entity_ids", lambda v: _entity_name(atlas, v)),
-        "Syria-wide events " + ("included" if chosen["syria_wide"] else "left out"),
-    ]
-    return "; ".join(parts)
-
-
-def _entity_name(atlas: Atlas, entity_id: str) -> str:
-    entity = atlas.entities.get(entity_id)
-    return entity.name if entity else entity_id
+    """The filters in words, for readers of the export (as "Cite this view" words them)."""
+    return "; ".join(filters_in_words(atlas, filters))
 
 
 def cited_sources(atlas: Atlas, events: list[DatedEvent]) -> dict[str, Source]:

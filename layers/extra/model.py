@@ -11,12 +11,13 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
+from layers.data.load import MAX_FILE_BYTES
 from layers.data.model import SiteLayer
 from layers.data.problems import Problem
 from layers.data.schema import Event, Source
 
 #: Uploads (and folder files) larger than this are refused before they are parsed.
-UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024
+UPLOAD_LIMIT_BYTES = MAX_FILE_BYTES  # one limit for every data file, shipped or uploaded
 UPLOAD_LIMIT_MB = UPLOAD_LIMIT_BYTES // (1024 * 1024)  # for st.file_uploader(max_upload_size=)
 #: Files from this size up are parsed in a worker process (see read_extra).
 ISOLATE_FROM_BYTES = 2 * 1024 * 1024

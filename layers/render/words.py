@@ -8,9 +8,14 @@ source wherever the atlas shows it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from layers.data.dates import parse_event_date
-from layers.data.schema import Source, UrlKind
+from layers.data.filters import Filters
+from layers.data.model import Atlas
+from layers.data.schema import Grade, LinkType, Source, UrlKind
+from layers.render.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS
 
 
 def day_label(day: dt.date) -> str:
@@ -58,3 +63,53 @@ def citation_text(source: Source) -> str:
     if not source.has_locator:
         parts.append("no link or document number found")
     return ", ".join(parts)
+
+
+def filters_in_words(atlas: Atlas, filters: Filters) -> list[str]:
+    """The filters as phrases, for "Cite this view" and for every export's provenance: one
+    wording wherever the atlas says what a view or a file holds."""
+    first, last = filters.date_span()
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        span = (
+            f"years {first.year}–{last.year}" if first.year != last.year else f"year {first.year}"
+        )
+    else:
+        span = f"dates {first.isoformat()} to {last.isoformat()}"
+    parts = [span]
+    if filters.layer_ids is None or filters.layer_ids >= {layer.id for layer in atlas.layers}:
+        parts.append("all site layers")
+    elif not filters.layer_ids:
+        parts.append("no site layers")
+    else:
+        titles = [layer.info.title for layer in atlas.layers if layer.id in filters.layer_ids]
+        parts.append(f"layers {' · '.join(titles)}")
+    if not filters.syria_wide or filters.site_ids is not None:
+        parts.append("Syria-wide events hidden")
+    parts.append(_chosen("North Korean link", filters.link_types, LinkType, LINK_LABELS.get))
+    graded = f"evidence ({GRADE_BASIS_LABELS[filters.grade_basis]})"
+    parts.append(_chosen(graded, filters.grades, Grade, lambda g: GRADE_STYLES[g].short, "grades"))
+    if filters.entity_ids:
+        names = sorted(
+            atlas.entities[e].name if e in atlas.entities else e for e in filters.entity_ids
+        )
+        parts.append(f"only events naming {' or '.join(names)}")
+    if filters.site_ids is not None:
+        parts.append(
+            f"only events at {' · '.join(atlas.site_label(s) for s in sorted(filters.site_ids))}"
+        )
+    return parts
+
+
+def _chosen(
+    label: str,
+    values: frozenset[Any],
+    kind: Iterable[Any],
+    name: Callable[[Any], str | None],
+    plural: str = "types",
+) -> str:
+    members = list(kind)
+    if len(values) == len(members):
+        return f"{label}: all {plural}"
+    if not values:
+        return f"{label}: none"
+    return f"{label}: {', '.join(str(name(m)) for m in members if m in values)}"

@@ -51,7 +51,8 @@ from layers.data.model import Atlas
 from layers.data.schema import Grade, LinkType
 from layers.data.view import View, default_view
 from layers.map.basemap import basemap_choices
-from layers.render.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS
+from layers.render.style import GRADE_BASIS_LABELS
+from layers.render.words import filters_in_words
 
 APP_NAME = "DPRK–Syria Atlas"
 MAX_VALUE = 500  # longer values are refused unread
@@ -332,23 +333,7 @@ def _zoom(raw: str) -> float:
 
 def describe(view: View, atlas: Atlas) -> str:
     """The view's filters and selection in words, for "Cite this view"."""
-    first, last = view.years
-    parts = [f"years {first}–{last}" if first != last else f"year {first}"]
-    if view.layers is None:
-        parts.append("all site layers")
-    elif not view.layers:
-        parts.append("no site layers")
-    else:
-        titles = [layer.info.title for layer in atlas.layers if layer.id in view.layers]
-        parts.append(f"layers {' · '.join(titles)}")
-    if not view.syria_wide:
-        parts.append("Syria-wide events hidden")
-    parts.append(_chosen("North Korean link", view.link_types, LinkType, LINK_LABELS.get))
-    graded = f"evidence ({GRADE_BASIS_LABELS[view.grade_basis]})"
-    parts.append(_chosen(graded, view.grades, Grade, lambda g: GRADE_STYLES[g].short, "grades"))
-    if view.entities:
-        names = sorted(atlas.entities[e].name for e in view.entities if e in atlas.entities)
-        parts.append(f"only events naming {' or '.join(names)}")
+    parts = filters_in_words(atlas, view.filters())
     if view.site:
         parts.append(f"site {atlas.site_label(view.site)}")
     if view.entity and view.entity in atlas.entities:
@@ -357,21 +342,6 @@ def describe(view: View, atlas: Atlas) -> str:
         step = f", step {view.step_index + 1}" if view.step_index is not None else ""
         parts.append(f"lesson {view.lesson}{step}")
     return "; ".join(parts)
-
-
-def _chosen(
-    label: str,
-    values: frozenset[Any],
-    kind: Iterable[Any],
-    name: Callable[[Any], str | None],
-    plural: str = "types",
-) -> str:
-    members = list(kind)
-    if len(values) == len(members):
-        return f"{label}: all {plural}"
-    if not values:
-        return f"{label}: none"
-    return f"{label}: {', '.join(str(name(m)) for m in members if m in values)}"
 
 
 def view_link(view: View, base_url: str) -> str:
