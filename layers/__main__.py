@@ -30,7 +30,6 @@ from layers.data.schema import (
     SourcesFile,
 )
 from layers.data.validate import publication_problems, source_coverage
-from layers.export import FORMATS, ExportPathError, export, refuse_data_dir
 
 _RECORD_FILES = {
     "events.json": EventsFile,
@@ -137,6 +136,11 @@ def _bound(last: bool):
     return parse
 
 
+#: The export formats (layers.export.FORMATS has their suffixes and MIME types; a test keeps
+#: the two in step). Named here so that `validate` need not import the export code.
+EXPORT_FORMATS = ("geojson", "csv", "kml", "html")
+
+
 def _add_export_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     out = commands.add_parser(
         "export",
@@ -145,7 +149,7 @@ def _add_export_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
         "List options take one or more values and may repeat.",
     )
     links, grades = [v.value for v in LinkType], [v.value for v in Grade]
-    out.add_argument("--format", required=True, choices=list(FORMATS))
+    out.add_argument("--format", required=True, choices=list(EXPORT_FORMATS))
     out.add_argument(
         "--from", dest="first", type=_bound(last=False), metavar="YEAR-or-DATE",
         help="events that may fall on or after this year, month or day",
@@ -180,6 +184,9 @@ def _add_export_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
 
 def run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Check the arguments against the data (exit 2 via parser.error), then write."""
+    # Here, not at the top: the exports draw the map with folium, which validate never needs.
+    from layers.export import ExportPathError, export, refuse_data_dir
+
     try:
         refuse_data_dir(args.output)
     except ExportPathError as exc:

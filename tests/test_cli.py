@@ -121,3 +121,25 @@ def test_the_summary_reads_as_a_sentence(tmp_path):
         "valid: 2 sites in good.geojson; the records of events.json. "
         "Found no errors and no warnings.\n"
     )
+
+
+def test_validate_runs_without_streamlit_or_folium():
+    """The command line checks data on a machine with neither: the import contract keeps
+    layers.data free of them, and this proves it at run time."""
+    code = (
+        "import sys, runpy; sys.argv = ['layers', 'validate', 'geodata']\n"
+        "try:\n    runpy.run_module('layers', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('streamlit', 'folium', 'branca') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_the_clis_export_formats_are_the_exporters():
+    from layers.__main__ import EXPORT_FORMATS
+    from layers.export import FORMATS
+
+    assert tuple(FORMATS) == EXPORT_FORMATS
