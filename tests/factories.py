@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -193,3 +194,22 @@ def synthetic_points(n: int, seed: int = 0) -> bytes:
     return json.dumps(
         {"type": "FeatureCollection", "features": features}, separators=(",", ":")
     ).encode("utf-8")
+
+
+@functools.cache
+def shipped_atlas():
+    """The shipped data (geodata/), loaded once per test session: tests must not change it."""
+    from layers.data.load import DEFAULT_DATA_DIR, load_atlas
+
+    return load_atlas(DEFAULT_DATA_DIR)
+
+
+@functools.cache
+def shipped_lessons() -> tuple:
+    """The shipped lessons, checked against the shipped data (none may have a problem)."""
+    from layers.data.lessons import load_lessons
+    from layers.data.load import DEFAULT_DATA_DIR
+
+    found, problems = load_lessons(DEFAULT_DATA_DIR, shipped_atlas())
+    assert problems == [], problems
+    return tuple(found)

@@ -4,33 +4,22 @@ dict here."""
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
 from layers.data.filters import FIRST_YEAR, last_year
-from layers.data.lessons import Lesson, load_lessons
-from layers.data.load import DEFAULT_DATA_DIR, load_atlas
-from layers.data.model import Atlas
+from layers.data.lessons import Lesson
 from layers.data.search import search
 from layers.data.view import View, default_view
 from layers.state import keys, lesson_player, playback, selection
 from layers.state.scene import build_scene
 from layers.state.view import from_session, to_session
+from tests.factories import shipped_atlas, shipped_lessons
 
 LESSON = "north-korea-in-syria"
 
 
-@cache
-def atlas() -> Atlas:
-    return load_atlas(DEFAULT_DATA_DIR)
-
-
-@cache
-def lessons() -> tuple[Lesson, ...]:
-    found, problems = load_lessons(DEFAULT_DATA_DIR, atlas())
-    assert problems == []
-    return tuple(found)
+atlas = shipped_atlas
+lessons = shipped_lessons
 
 
 def _lesson() -> Lesson:

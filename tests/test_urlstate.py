@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from urllib.parse import parse_qs, urlencode
 
 import pytest
@@ -12,9 +11,6 @@ from hypothesis import strategies as st
 
 from layers.data.filters import FIRST_YEAR, filter_events, last_year
 from layers.data.geo import BBOX
-from layers.data.lessons import Lesson, load_lessons
-from layers.data.load import DEFAULT_DATA_DIR, load_atlas
-from layers.data.model import Atlas
 from layers.data.schema import Grade, LinkType
 from layers.data.view import View, default_view
 from layers.map.basemap import OFFLINE, basemap_choices
@@ -24,20 +20,13 @@ from layers.state import view as viewstate
 from layers.state.selection import SITE_KEY
 from layers.state.url import from_query, to_query
 from layers.state.view import filters_from_state
+from tests.factories import shipped_atlas, shipped_lessons
 
 LESSON = "north-korea-in-syria"
 
 
-@cache
-def atlas() -> Atlas:
-    return load_atlas(DEFAULT_DATA_DIR)
-
-
-@cache
-def lessons() -> tuple[Lesson, ...]:
-    found, problems = load_lessons(DEFAULT_DATA_DIR, atlas())
-    assert problems == []
-    return tuple(found)
+atlas = shipped_atlas
+lessons = shipped_lessons
 
 
 def _steps(lesson_id: str) -> int:

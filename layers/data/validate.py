@@ -33,6 +33,13 @@ def unresolved(
     ]
 
 
+def _unsourced(what: str, where: dict) -> Problem:
+    """A record none of whose sources resolves is not shown: it would be an unsourced claim."""
+    return Problem(
+        message=f"no source resolves, so the {what} is not shown", field="source_ids", **where
+    )
+
+
 def cross_reference(
     atlas: Atlas, *, events_file: str, file_index: dict[str, int] | None = None
 ) -> tuple[Atlas, list[Problem]]:
@@ -63,15 +70,7 @@ def cross_reference(
             where, "entity_ids", event.entity_ids, atlas.entities, "is not in entities.json"
         )
         if len(missing_sources) == len(event.source_ids):
-            problems.append(
-                Problem(
-                    events_file,
-                    "no source resolves, so the event is not shown",
-                    index=index,
-                    record_id=event.id,
-                    field="source_ids",
-                )
-            )
+            problems.append(_unsourced("event", where))
             continue
         kept.append(dated)
     return replace(atlas, events=tuple(kept)), problems
@@ -130,15 +129,7 @@ def check_entities(
             where, "source_ids", entity.source_ids, sources, "is not in sources.json"
         )
         if len(missing) == len(entity.source_ids):
-            problems.append(
-                Problem(
-                    entities_file,
-                    "no source resolves, so the entity is not shown",
-                    index=index,
-                    record_id=entity.id,
-                    field="source_ids",
-                )
-            )
+            problems.append(_unsourced("entity", where))
             continue
         kept.setdefault(entity.id, entity)
     return kept, problems
