@@ -8,7 +8,6 @@ repo on PYTHONPATH.
 
 import folium
 import streamlit as st
-from folium.plugins import MarkerCluster
 from streamlit_folium import st_folium
 
 from layers.map.assets import localize_assets
@@ -26,9 +25,8 @@ m = folium.Map(location=[35.0, 38.6], zoom_start=6, tiles=None)
 add_basemap(m)
 for lat, lon in POINTS:
     folium.CircleMarker([lat, lon], radius=7, color="#3f007d", fill=True).add_to(m)
-# One plain folium.Marker (Leaflet's default icon image), inside a MarkerCluster so the
-# clustering assets and the map's max zoom are exercised too.
-folium.Marker([35.52, 35.79], tooltip="probe marker").add_to(MarkerCluster().add_to(m))
+# One plain folium.Marker: Leaflet's default icon image, served from static/vendor.
+folium.Marker([35.52, 35.79], tooltip="probe marker").add_to(m)
 localize_assets(m)
 
 st.title("Offline probe")
