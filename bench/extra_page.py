@@ -1,4 +1,4 @@
-"""Bench page for bench/extra_layers.py (and tests/test_extra.py): the atlas's base map,
+"""Bench page for bench/extra_layers.py (and tests/unit/test_extra.py): the atlas's base map,
 its five site markers, and the plain layers found in ``ATLAS_EXTRA_LAYERS``.
 
 ``EXTRA_BENCH_MODE`` chooses how the extra layers reach the browser:

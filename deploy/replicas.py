@@ -8,7 +8,7 @@ and runs ``nginx -p DIR -c DIR/nginx.conf -g 'daemon off;'`` listening on
 127.0.0.1:PORT. Nothing is installed or changed outside the working folder, and the
 system nginx service is not used. Ctrl-C (or SIGTERM) stops everything.
 
-The same class drives ``tests/test_scale_out.py``:
+The same class drives ``tests/browser/test_scale_out.py``:
 
     with Deployment(replicas=2) as deployment:
         deployment.url            # http://127.0.0.1:PORT through nginx

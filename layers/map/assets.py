@@ -11,7 +11,7 @@ The URLs are relative to the st_folium iframe, whose document is
 ``<baseUrlPath>/component/streamlit_folium.st_folium/index.html``: two levels up is the
 app root, so ``../../app/static/vendor/...`` resolves to ``<baseUrlPath>/app/static/...``
 with or without ``--server.baseUrlPath`` (checked in Chromium, see
-``tests/test_offline_assets.py``). An absolute ``/app/static/...`` would break under a
+``tests/unit/test_offline_assets.py``). An absolute ``/app/static/...`` would break under a
 base path.
 
 The rewrite sets instance-level ``default_js``/``default_css`` on each element of one

@@ -1,4 +1,4 @@
-"""Throwaway page for tests/test_offline_assets.py: one st_folium map, offline.
+"""Throwaway page for tests/unit/test_offline_assets.py: one st_folium map, offline.
 
 The test copies this file into a temporary folder next to symlinks to the repo's
 ``static/`` and ``.streamlit/`` (Streamlit serves ``static/`` from beside the main

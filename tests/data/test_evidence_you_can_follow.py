@@ -19,7 +19,7 @@ from layers.data.validate import publication_problems, source_coverage
 from layers.render.style import GRADE_STYLES, NO_LINK_STYLE, site_style
 from tests.factories import event, layer, site_feature, source, write_dataset
 
-GEODATA = Path(__file__).resolve().parent.parent / "geodata"
+GEODATA = Path(__file__).resolve().parents[2] / "geodata"
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from layers.data.schema import (
     SourcesFile,
 )
 
-GEODATA = Path(__file__).resolve().parent.parent / "geodata"
+GEODATA = Path(__file__).resolve().parents[2] / "geodata"
 SITES_DIR = GEODATA / "sites"
 REVIEWED = "2026-11-26"  # first release: sites and entities not touched since
 CORRECTED = "2026-11-29"  # release 1.0.0: every event, and each record it corrected

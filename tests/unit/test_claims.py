@@ -11,7 +11,7 @@ from layers.data.claims import ClaimStatus, load_claims
 from layers.data.load import DEFAULT_DATA_DIR, load_atlas
 from tests.factories import REVIEWED, event, write_dataset
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PAGE = str(REPO / "views" / "claims.py")
 
 

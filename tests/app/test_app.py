@@ -15,7 +15,7 @@ from layers.data.filters import last_year
 from layers.data.schema import Grade, LinkType
 from layers.state import keys
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 
 

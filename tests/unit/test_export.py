@@ -37,7 +37,7 @@ from layers.export import (
 from layers.render.style import GRADE_STYLES
 from tests.factories import event, layer, site_feature, source, tree_digest, write_dataset
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"  # screenshots and PDFs of the bundle, for a look
 KML = "{http://www.opengis.net/kml/2.2}"
 WHEN = dt.datetime(2026, 11, 26, 12, 30, 5, tzinfo=dt.UTC)

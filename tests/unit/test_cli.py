@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.factories import layer, site_feature, write_dataset
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _validate(*paths: Path) -> subprocess.CompletedProcess:
