@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import folium
 from branca.element import Element
+from folium.map import FitBounds
 
 from layers.data.geo import BBOX, MAX_ZOOM, MIN_ZOOM, START_ZOOM, SYRIA_BOX, SYRIA_CENTRE
 from layers.data.model import Atlas, DatedEvent, Site
@@ -37,7 +38,11 @@ def base_map(basemap: str = "offline") -> folium.Map:
     west, south, east, north = BBOX
     fmap.options["maxBounds"] = [[south - 1, west - 1], [north + 1, east + 1]]
     apply_basemap(fmap, basemap)
-    fmap.fit_bounds([list(SYRIA_BOUNDS[0]), list(SYRIA_BOUNDS[1])])
+    # Not animated: the zoom from zoom_start to the fitted zoom would otherwise still be moving
+    # the markers for ~250 ms after the page has loaded, and a click then lands beside them.
+    fit = FitBounds([list(SYRIA_BOUNDS[0]), list(SYRIA_BOUNDS[1])])
+    fit.options["animate"] = False
+    fmap.add_child(fit)
     fmap.get_root().header.add_child(Element(f"<style>{MARKER_CSS}</style>"))
     # The atlas draws with Leaflet alone: localize_assets drops folium's other defaults
     # (jQuery, Bootstrap, awesome-markers), which would only delay the first paint (~150 ms).
