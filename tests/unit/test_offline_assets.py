@@ -295,3 +295,12 @@ def test_map_renders_offline_in_chromium(page, start_app, probe_dir: Path, base_
     assert page.console_errors == [] and page.page_errors == []
     if not base_path:
         page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_a_crash_never_shows_readers_a_traceback():
+    import tomllib
+
+    from layers.paths import REPO_ROOT
+
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
