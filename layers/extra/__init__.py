@@ -11,7 +11,7 @@ folder), site_file and merge (the site schema), geojson, geometry and popups (pl
 layers), sink (problem caps), text (safe names), publish (files the map fetches).
 """
 
-from layers.extra.merge import merge_into_atlas
+from layers.extra.merge import distinct_plain_layers, merge_into_atlas
 from layers.extra.model import (
     GEOMETRY_TYPES,
     MAX_POPUP_PROPERTIES,
@@ -52,6 +52,7 @@ __all__ = [
     "extra_folder",
     "load_extra_folder",
     "md_escape",
+    "distinct_plain_layers",
     "merge_into_atlas",
     "popup_html",
     "publish",

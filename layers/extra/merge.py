@@ -11,7 +11,7 @@ from layers.data.model import Atlas, DatedEvent
 from layers.data.problems import Problem
 from layers.data.schema import Event, Source
 from layers.data.validate import unresolved
-from layers.extra.model import ExtraFile
+from layers.extra.model import ExtraFile, PlainLayer
 
 
 def merge_into_atlas(atlas: Atlas, extras: Iterable[ExtraFile]) -> Atlas:
@@ -152,3 +152,19 @@ def _checked_event(
 def _in_events(problems: list[Problem]) -> list[Problem]:
     """Problems of an event's field named as in an extra file: ``events.<field>``."""
     return [replace(p, field=f"events.{p.field}") for p in problems]
+
+
+def distinct_plain_layers(layers: Iterable[PlainLayer]) -> list[PlainLayer]:
+    """The plain layers with unique ids: two files with one name (``points.geojson`` from
+    two folders, say) become "points" and "points (2)", so each keeps its own toggle."""
+    seen: dict[str, int] = {}
+    out = []
+    for layer in layers:
+        count = seen.get(layer.layer_id, 0) + 1
+        seen[layer.layer_id] = count
+        if count > 1:
+            layer = replace(
+                layer, layer_id=f"{layer.layer_id}-{count}", name=f"{layer.name} ({count})"
+            )
+        out.append(layer)
+    return out

@@ -247,3 +247,41 @@ def test_a_site_can_be_opened_from_the_keyboard(page, app_url):
     panel.wait_for(timeout=20_000)
     assert "1966" in panel.inner_text()  # diplomatic relations, month precision
     _assert_clean(page)
+
+
+UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
+
+
+def _upload(page, name: str, data: bytes) -> None:
+    page.locator(UPLOAD_INPUT).set_input_files(
+        [{"name": name, "mimeType": "application/json", "buffer": data}]
+    )
+
+
+def test_the_same_file_twice_and_two_files_with_one_name_keep_the_page_working(page, app_url):
+    """Issue 13: a second upload of a file raised StreamlitDuplicateElementKey with a
+    traceback, and the sidebar below it was gone until a reload."""
+    from factories import synthetic_points
+
+    frame = _open(page, app_url)
+    first, other = synthetic_points(3, seed=1), synthetic_points(4, seed=2)
+    _upload(page, "points.geojson", first)
+    frame = folium_frame(page)
+    frame.wait_for_selector(".leaflet-container[data-points-drawn='3']", state="attached")
+
+    _upload(page, "points.geojson", first)  # the very same file again
+    page.get_by_role("alert").filter(has_text="is the same file as points.geojson").wait_for()
+    wait_for_app(page)
+    # A file with the same name but other points: a layer of its own, "points (2)".
+    _upload(page, "points.geojson", other)
+    page.get_by_text("points (2) (4 points, 0 shapes)").wait_for()
+    frame = folium_frame(page)
+    frame.wait_for_selector(".leaflet-container[data-points-drawn='7']", state="attached")
+    wait_for_app(page)
+
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("points (4 points", exact=False).count() == 0
+    assert sidebar.get_by_text("points (3 points, 0 shapes)").count() == 1
+    # The rest of the sidebar is still there and still works.
+    sidebar.get_by_text("Download the shown events").wait_for()
+    _assert_clean(page)

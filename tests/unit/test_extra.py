@@ -728,3 +728,16 @@ def test_extra_layers_draw_on_canvas_and_popups_show_hostile_text_inert(
     assert app_exceptions(page) == []
     assert page.external_requests == []
     assert page.console_errors == [] and page.page_errors == []
+
+
+def test_two_plain_files_with_one_name_get_distinct_ids_and_names():
+    """Issue 13: one toggle per layer, so two "points.geojson" cannot share a widget key."""
+    first = extra.read_extra(synthetic_points(3, seed=1), "points.geojson").plain
+    other = extra.read_extra(synthetic_points(4, seed=2), "points.geojson").plain
+    third = extra.read_extra(synthetic_points(2, seed=3), "points.geojson").plain
+    assert first.layer_id == other.layer_id  # the id comes from the name
+    layers = extra.distinct_plain_layers([first, other, third])
+    assert [layer.name for layer in layers] == ["points", "points (2)", "points (3)"]
+    assert len({layer.layer_id for layer in layers}) == 3
+    assert [layer.point_count for layer in layers] == [3, 4, 2]
+    assert layers[0] is first  # the first keeps its id, so its toggle keeps its state
