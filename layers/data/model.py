@@ -84,6 +84,10 @@ class Atlas:
         return {site.id: site for layer in self.layers for site in layer.sites}
 
     @cached_property
+    def events_by_id(self) -> dict[str, DatedEvent]:
+        return {dated.id: dated for dated in self.events}
+
+    @cached_property
     def layer_of_site(self) -> dict[str, str]:
         return {site.id: layer.id for layer in self.layers for site in layer.sites}
 
@@ -106,3 +110,8 @@ def events_of_entity(atlas: Atlas, entity_id: str) -> list[DatedEvent]:
     chronology without sorting again.
     """
     return [e for e in atlas.events if entity_id in e.event.entity_ids]
+
+
+def events_citing(atlas: Atlas, source_id: str) -> list[DatedEvent]:
+    """Every event that cites the source, in date order: what a source's card lists."""
+    return [e for e in atlas.events if source_id in e.event.source_ids]

@@ -21,6 +21,13 @@ from layers.data.schema import Entity, Event, Source
 MAX_QUERY = 300  # longer than any name or title; a longer query matches nothing
 Kind = Literal["site", "entity", "event", "source"]
 KIND_ORDER: dict[str, int] = {"site": 0, "entity": 1, "event": 2, "source": 3}
+#: What a result is, in words (a result's label never shows a record's internal id).
+KIND_WORDS: dict[str, str] = {
+    "site": "Site",
+    "entity": "Organisation, person or vessel",
+    "event": "Event",
+    "source": "Source",
+}
 
 _WORD = re.compile(r"\w+")
 _ARTICLES = frozenset({"al", "el"})
@@ -52,7 +59,15 @@ class Hit:
 
     @property
     def matched(self) -> str:
+        """Where the query was found, in words; an internal id is not shown."""
+        if self.field == "id":
+            return "Matched the record's short identifier"
         return f"{self.field}: {self.text}"
+
+    @property
+    def title(self) -> str:
+        """The result as a button shows it: what it is, then its label."""
+        return f"{KIND_WORDS[self.kind]}: {self.label}"
 
 
 @dataclass(frozen=True)
@@ -121,7 +136,7 @@ def build_index(atlas: Atlas) -> tuple[_Entry, ...]:
         entries += [_entry("site", p.id, p.name, f, t, r, sites) for f, t, r in fields if t]
     for dated in atlas.events:
         event, sites = dated.event, tuple(dated.event.site_ids)
-        label = f"{event.id} · {dated.when.label()} · {event.title}"
+        label = f"{dated.when.label()} · {event.title}"
         fields = [("id", event.id, 0), ("title", event.title, 0), ("summary", event.summary, 1)]
         entries += [_entry("event", event.id, label, f, t, r, sites) for f, t, r in fields]
     for entity in atlas.entities.values():

@@ -32,6 +32,8 @@ class View:
     entities: frozenset[str] | None = None  # None: no entity filter
     site: str | None = None
     entity: str | None = None  # the entity whose panel is open
+    event: str | None = None  # the event whose card is open
+    source: str | None = None  # the source whose card is open
     lesson: str | None = None
     step_index: int | None = None  # None with a lesson: its first step
     basemap: str = OFFLINE

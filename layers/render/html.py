@@ -184,3 +184,13 @@ def lesson_step_html(
 def entity_panel(atlas: Atlas, entity: Entity, events: list[DatedEvent]) -> str:
     """An organisation, person or vessel, and every event naming it across sites."""
     return str(render("entity_panel.html.j2", atlas=atlas, entity=entity, events=events))
+
+
+def event_card(atlas: Atlas, dated: DatedEvent, *, shown: bool) -> str:
+    """One event with its sites; says so when the filters hide it."""
+    return str(render("event_card.html.j2", atlas=atlas, dated=dated, shown=shown))
+
+
+def source_card(atlas: Atlas, source: Source, events: list[DatedEvent]) -> str:
+    """A source as cited, and the events citing it."""
+    return str(render("source_card.html.j2", atlas=atlas, source=source, events=events))

@@ -1,6 +1,8 @@
-"""Which site the detail panel shows, kept in the session state (a plain mapping here).
+"""What the detail panel shows, kept in the session state (a plain mapping here).
 
-A map click and the "Site details" box both choose the site. streamlit-folium keeps
+The panel shows one thing: a card (an organisation, person or vessel; an event; a
+source), chosen from search results or a claim's link, or else the site. A map click and
+the "Site details" box choose the site and close any card. streamlit-folium keeps
 reporting the last clicked marker on every rerun, so only a *new* click may override a
 choice made in the box.
 """
@@ -15,9 +17,11 @@ from layers.data.search import Hit
 from layers.state.keys import (
     CENTER_KEY,
     ENTITY_KEY,
+    EVENT_CARD_KEY,
     FLY_KEY,
     LAST_MAP_CLICK_KEY,
     SITE_KEY,
+    SOURCE_CARD_KEY,
     ZOOM_KEY,
 )
 
@@ -27,25 +31,41 @@ def site_choices(atlas: Atlas) -> list[str]:
     return [site.id for layer in atlas.layers for site in layer.sites]
 
 
-def follow_map_click(state: MutableMapping[str, Any], clicked_site: str | None) -> None:
-    """Select the clicked site when the click is new; call before the selectbox is drawn."""
+def follow_map_click(state: MutableMapping[str, Any], clicked_site: str | None) -> bool:
+    """Select the clicked site when the click is new (and say so); call before the
+    selectbox is drawn."""
     if clicked_site is None or state.get(LAST_MAP_CLICK_KEY) == clicked_site:
-        return
+        return False
     state[LAST_MAP_CLICK_KEY] = clicked_site
     state[SITE_KEY] = clicked_site
+    clear_cards(state)
+    return True
 
 
 SEARCH_ZOOM = 10
 
 
-def clear_entity(state: MutableMapping[str, Any]) -> None:
-    state[ENTITY_KEY] = None
+CARD_KEYS = (ENTITY_KEY, EVENT_CARD_KEY, SOURCE_CARD_KEY)
+
+
+def clear_cards(state: MutableMapping[str, Any]) -> None:
+    """Close the card, so the panel shows the chosen site."""
+    for key in CARD_KEYS:
+        state[key] = None
 
 
 def choose_hit(state: MutableMapping[str, Any], hit: Hit, atlas: Atlas) -> None:
-    """Open what a search result names and move the map to its (first) site."""
+    """Open what a search result names: a site's panel, or the card of an organisation,
+    event or source. A site, an event at a site and an organisation move the map to the
+    (first) site; a Syria-wide event and a source leave the map where it is (a source is
+    cited at many sites; its card lists them)."""
+    clear_cards(state)
+    card_key = {"entity": ENTITY_KEY, "event": EVENT_CARD_KEY, "source": SOURCE_CARD_KEY}
+    if hit.kind in card_key:
+        state[card_key[hit.kind]] = hit.id
+    if hit.kind == "source":
+        return
     site = next((atlas.sites[s] for s in hit.site_ids if s in atlas.sites), None)
-    state[ENTITY_KEY] = hit.id if hit.kind == "entity" else None
     if site is not None:
         state[SITE_KEY] = site.id
         if site.located:

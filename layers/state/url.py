@@ -24,6 +24,8 @@ entities  ``komid,ssrc``             only events naming one of these organisatio
                                      or vessels (absent: no entity filter)
 site      ``S1``                     the site in the detail panel
 entity    ``komid``                  the organisation, person or vessel in the detail panel
+event     ``E09``                    the event whose card is in the detail panel
+source    ``S-2018-171``             the source whose card is in the detail panel
 lesson    ``north-korea-in-syria``   the lesson being presented
 step      ``3``                      the lesson's step, counted from 1 (needs lesson)
 basemap   ``osm``                    basemap id (``offline`` = default)
@@ -108,6 +110,8 @@ _WRITERS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "entities": ("entities", _ids),
     "site": ("site", str),
     "entity": ("entity", str),
+    "event": ("event", str),
+    "source": ("source", str),
     "lesson": ("lesson", str),
     "step_index": ("step", lambda index: str(index + 1)),
     "basemap": ("basemap", str),
@@ -226,6 +230,16 @@ def _readers(atlas: Atlas, lessons: Mapping[str, Lesson]) -> dict[str, Any]:
             raise _Refused("no such organisation, person or vessel in this atlas")
         return raw
 
+    def event(raw: str, _: View) -> str:
+        if raw not in atlas.events_by_id:
+            raise _Refused("no such event in this atlas")
+        return raw
+
+    def source(raw: str, _: View) -> str:
+        if raw not in atlas.sources:
+            raise _Refused("no such source in this atlas")
+        return raw
+
     def lesson(raw: str, _: View) -> str:
         if raw not in lessons:
             raise _Refused("no such lesson")
@@ -254,6 +268,8 @@ def _readers(atlas: Atlas, lessons: Mapping[str, Lesson]) -> dict[str, Any]:
         "entities": entities,
         "site": site,
         "entity": entity,
+        "event": event,
+        "source": source,
         "lesson": lesson,
         "step_index": step,
         "basemap": basemap,
@@ -338,6 +354,12 @@ def describe(view: View, atlas: Atlas) -> str:
         parts.append(f"site {atlas.site_label(view.site)}")
     if view.entity and view.entity in atlas.entities:
         parts.append(f"details of {atlas.entities[view.entity].name}")
+    if view.event and view.event in atlas.events_by_id:
+        dated = atlas.events_by_id[view.event]
+        parts.append(f"the event of {dated.when.label()}, “{dated.event.title}”")
+    if view.source and view.source in atlas.sources:
+        source = atlas.sources[view.source]
+        parts.append(f"the source {source.publisher}, “{source.display_title}”")
     if view.lesson:
         step = f", step {view.step_index + 1}" if view.step_index is not None else ""
         parts.append(f"lesson {view.lesson}{step}")

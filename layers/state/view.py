@@ -9,7 +9,7 @@ so it holds the same default the `View` has. `to_session` seeds the widgets with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from layers.data.filters import Filters, GradeBasis
@@ -21,11 +21,13 @@ from layers.state.keys import (
     CENTER_KEY,
     ENTITIES_KEY,
     ENTITY_KEY,
+    EVENT_CARD_KEY,
     GRADE_BASIS_KEY,
     GRADES_KEY,
     LESSON_KEY,
     LINKS_KEY,
     SITE_KEY,
+    SOURCE_CARD_KEY,
     STEP_KEY,
     SYRIA_WIDE_KEY,
     YEARS_KEY,
@@ -52,6 +54,8 @@ def to_session(view: View, atlas: Atlas) -> dict[str, Any]:
             BASEMAP_KEY: view.basemap,
             SITE_KEY: view.site,
             ENTITY_KEY: view.entity,
+            EVENT_CARD_KEY: view.event,
+            SOURCE_CARD_KEY: view.source,
             LESSON_KEY: view.lesson,
             STEP_KEY: view.step_index,
             CENTER_KEY: view.center,
@@ -81,6 +85,8 @@ def from_session(state: Mapping[str, Any], atlas: Atlas) -> View:
         entities=entities or None,  # none chosen: no entity filter
         site=state.get(SITE_KEY) if state.get(SITE_KEY) in atlas.sites else None,
         entity=entity if entity in atlas.entities else None,
+        event=_known(state.get(EVENT_CARD_KEY), atlas.events_by_id),
+        source=_known(state.get(SOURCE_CARD_KEY), atlas.sources),
         lesson=state.get(LESSON_KEY),
         step_index=state.get(STEP_KEY),
         basemap=str(state.get(BASEMAP_KEY, default.basemap)),
@@ -101,3 +107,8 @@ def grade_basis_from_state(state: Mapping[str, Any]) -> GradeBasis:
 
 def basemap_from_state(state: Mapping[str, Any]) -> str:
     return str(state.get(BASEMAP_KEY, default_view().basemap))
+
+
+def _known(value: object, ids: Collection[str]) -> str | None:
+    """The id if the atlas has it (the session may hold one from a removed upload)."""
+    return value if isinstance(value, str) and value in ids else None

@@ -7,10 +7,12 @@ zoom and pan) across reruns; markers and extra layers go in `feature_group_to_ad
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers.data.model import events_of_entity
+from layers.data.model import events_citing, events_of_entity
 from layers.map import mapview
 from layers.map.plain_layers import plain_layer_group
 from layers.render import html as atlas_html
@@ -46,7 +48,7 @@ def detail(scene: Scene, clicked_tooltip: str | None) -> None:
     """The site (or organisation, person, vessel) panel: a map click or the box chooses."""
     state = st.session_state
     atlas = scene.atlas
-    selection.follow_map_click(state, mapview.site_from_tooltip(atlas, clicked_tooltip))
+    clicked = selection.follow_map_click(state, mapview.site_from_tooltip(atlas, clicked_tooltip))
     site_id = st.selectbox(
         "Site details",
         selection.site_choices(atlas),
@@ -54,11 +56,19 @@ def detail(scene: Scene, clicked_tooltip: str | None) -> None:
         key=keys.SITE_KEY,
         index=None,
         placeholder="Click a marker or choose a site",
-        on_change=selection.clear_entity,
+        on_change=selection.clear_cards,
         args=(state,),
     )
-    entity = atlas.entities.get(state.get(keys.ENTITY_KEY) or "")
-    if entity is not None:
+    # A new click closed any card after the scene was read: show the clicked site.
+    view = replace(scene.view, entity=None, event=None, source=None) if clicked else scene.view
+    if view.entity is not None:
+        entity = atlas.entities[view.entity]
         show_html(atlas_html.entity_panel(atlas, entity, events_of_entity(atlas, entity.id)))
+    elif view.event is not None:
+        shown = any(dated.id == view.event for dated in scene.events)
+        show_html(atlas_html.event_card(atlas, atlas.events_by_id[view.event], shown=shown))
+    elif view.source is not None:
+        source = atlas.sources[view.source]
+        show_html(atlas_html.source_card(atlas, source, events_citing(atlas, source.id)))
     elif site_id:
         show_html(atlas_html.site_panel(atlas, atlas.sites[site_id], scene.events_at(site_id)))

@@ -145,7 +145,7 @@ def search_box(atlas: Atlas) -> None:
     )
     for hit in search.search(atlas, query, limit=8) if query else []:
         st.button(
-            f"{hit.kind}: {widget_label(hit.label)}",
+            widget_label(hit.title),
             key=f"hit-{hit.kind}-{hit.id}",
             help=widget_label(hit.matched),
             on_click=selection.choose_hit,

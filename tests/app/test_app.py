@@ -229,7 +229,7 @@ def test_projector_view_hides_the_presenter_notes():
 def test_search_finds_a_spelling_and_opens_the_site():
     at = _run()
     at.text_input(key="search").set_value("Dair Alzour").run()
-    hit = next(b for b in at.button if b.label.startswith("site: Al Kibar"))
+    hit = next(b for b in at.button if b.label.startswith("Site: Al Kibar"))
     hit.click().run()
     assert at.session_state["site"] == "S1"
     assert at.session_state["fly-to"][2] == 10
@@ -239,9 +239,36 @@ def test_search_finds_a_spelling_and_opens_the_site():
 def test_searching_an_entity_opens_its_events_across_sites():
     at = _run()
     at.text_input(key="search").set_value("KOMID").run()
-    next(b for b in at.button if b.label.startswith("entity:")).click().run()
+    next(b for b in at.button if b.label.startswith("Organisation, person or vessel:")).click().run()
     panel = _markdown(at)
     assert 'data-entity-id="komid"' in panel and 'data-event-id="E37b"' in panel
+
+
+def test_a_syria_wide_event_result_opens_its_card_and_the_url_keeps_it():
+    """Issue 13: a search result for a Syria-wide event did nothing."""
+    at = _run()
+    at.text_input(key="search").set_value("KOMID").run()
+    next(b for b in at.button if b.label.startswith("Event:")).click().run()
+    panel = _markdown(at)
+    assert 'data-card="event" data-event-id="E37b"' in panel
+    assert "fly-to" not in at.session_state  # a Syria-wide event has no site to fly to
+    assert at.query_params["event"] == "E37b"
+
+
+def test_a_source_result_opens_its_card_not_an_unrelated_site():
+    """Issue 13: a search result for S/2018/171 opened a site that has nothing to do with it."""
+    at = _run()
+    at.text_input(key="search").set_value("S/2018/171").run()
+    next(b for b in at.button if b.label.startswith("Source:")).click().run()
+    panel = _markdown(at)
+    match = re.search(r'data-card="source" data-source-id="([^"]+)"', panel)
+    assert match, panel[:500]
+    assert "S/2018/171" in panel and "cite" in panel
+    assert at.session_state["site"] is None and "fly-to" not in at.session_state
+    assert at.query_params["source"] == match[1]
+    # A marker click afterwards shows that site, not the card.
+    _click(at, "Al Kibar suspected reactor site — government statement")
+    assert 'data-site-id="S1"' in _markdown(at) and 'data-card="source"' not in _markdown(at)
 
 
 def test_filtering_by_entity_keeps_only_the_events_naming_it():

@@ -105,7 +105,7 @@ def test_the_page_lists_every_claim_with_a_worded_status(monkeypatch):
         assert f'id="claim-{record["id"]}"' in html
     for label in ("Established", "Partly right", "Unverified"):
         assert f'title="Status: {label}"' in html  # the word, not only a colour
-    assert 'href="./#event-E37b"' in html
+    assert 'href="./?event=E37b" target="_self"' in html  # the card, in the same tab
     assert "Points of the research brief the article does not make" in [h.value for h in at.header]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from layers.data.load import DEFAULT_DATA_DIR, load_atlas
-from layers.data.search import MAX_QUERY, Match, fold, search
+from layers.data.search import KIND_WORDS, MAX_QUERY, Match, fold, search
 from tests.factories import event, layer, site_feature, write_dataset
 
 GEODATA = Path(DEFAULT_DATA_DIR)
@@ -185,3 +185,14 @@ def test_a_source_without_a_known_title_is_labelled_by_what_it_is(atlas):
     [hit, *_] = search(atlas, "S/2018/171")
     assert "None" not in hit.label and "(title unknown)" in hit.label
     assert search(atlas, "Demetri Sevastopulo")[0].id == "ft-2008-04-24-north-korea-helped-syria"
+
+
+def test_results_are_labelled_in_words_not_ids() -> None:
+    """Issue 13: results showed internal ids ("event: E36b", "id: komid")."""
+    atlas = load_atlas()
+    hits = [*search(atlas, "komid"), *search(atlas, "S/2018/171"), *search(atlas, "reactor")]
+    assert {hit.kind for hit in hits} >= {"entity", "source", "event"}
+    for hit in hits:
+        assert hit.title.split(":")[0] in KIND_WORDS.values()
+        assert hit.id not in hit.title, hit
+        assert not hit.matched.startswith("id:"), hit

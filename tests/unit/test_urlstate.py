@@ -69,6 +69,8 @@ def views(draw: st.DrawFn) -> View:
         ),
         site=draw(st.none() | st.sampled_from(sorted(atlas().sites))),
         entity=draw(st.none() | st.sampled_from(sorted(atlas().entities))),
+        event=draw(st.none() | st.sampled_from(sorted(atlas().events_by_id))),
+        source=draw(st.none() | st.sampled_from(sorted(atlas().sources))),
         lesson=lesson,
         step_index=step,
         basemap=draw(st.sampled_from(list(basemap_choices()))),
@@ -204,6 +206,8 @@ BAD_INPUTS = [
     ({"grade": "certain"}, "grade"),
     ({"grade": "alleged\nSet-Cookie: x"}, "grade"),
     ({"syria": "maybe"}, "syria"),
+    ({"event": "E999"}, "event"),
+    ({"source": "no-such-source"}, "source"),
 ]
 
 
