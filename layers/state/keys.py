@@ -45,6 +45,7 @@ LAST_MAP_CLICK_KEY = "_last_map_click"
 UPLOAD_KEY = "uploads"
 PARSED_UPLOADS_KEY = "_uploads-parsed"
 PLAIN_PREFIX = "plain-"  # + extra layer id: that plain layer's checkbox
+ONLY_PREFIX = "only-"  # + a filter's key: its "only one ..." box
 
 
 def layer_key(layer_id: str) -> str:
@@ -53,3 +54,7 @@ def layer_key(layer_id: str) -> str:
 
 def plain_layer_key(layer_id: str) -> str:
     return f"{PLAIN_PREFIX}{layer_id}"
+
+
+def only_key(filter_key: str) -> str:
+    return f"{ONLY_PREFIX}{filter_key}"

@@ -5,6 +5,7 @@ keys of layers.state.keys, which the next run reads into the scene."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -21,6 +22,7 @@ from layers.render.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS
 from layers.state import keys, selection
 from layers.state import lesson_player as presenter
 from layers.state import url as urlstate
+from layers.state.reset import reset_view
 from layers.state.scene import Scene
 from layers.ui.page import caption, initial, show_html, widget_label
 
@@ -52,6 +54,15 @@ def sidebar(scene: Scene, lessons: list[Lesson], plain: list) -> None:
     state = st.session_state
     atlas = scene.atlas
     with st.sidebar:
+        st.button(
+            "Reset view",
+            icon=":material/restart_alt:",
+            on_click=reset_view,
+            args=(state, atlas),
+            help="Back to the whole atlas: every filter, the map and the panel as a bare "
+            "link opens them (your uploaded layers stay)",
+            width="stretch",
+        )
         search_box(atlas)
         titles = {lesson.id: lesson.title for lesson in lessons}
         st.selectbox(
@@ -88,6 +99,7 @@ def sidebar(scene: Scene, lessons: list[Lesson], plain: list) -> None:
             key=keys.LINKS_KEY,
             **initial(keys.LINKS_KEY, "default", list(LinkType)),
         )
+        only_one("link type", list(LinkType), keys.LINKS_KEY, LINK_LABELS.get)
         st.pills(
             "Evidence grade",
             list(Grade),
@@ -98,6 +110,7 @@ def sidebar(scene: Scene, lessons: list[Lesson], plain: list) -> None:
             "Korean link; switch below to grade the events themselves.",
             **initial(keys.GRADES_KEY, "default", list(Grade)),
         )
+        only_one("grade", list(Grade), keys.GRADES_KEY, lambda g: GRADE_STYLES[g].short)
         basis = st.radio(
             "Evidence grade of",
             list(GRADE_BASIS_LABELS),
@@ -136,6 +149,28 @@ def sidebar(scene: Scene, lessons: list[Lesson], plain: list) -> None:
                 wrap_lines=True,
                 language=None,
             )
+
+
+def only_one(noun: str, options: list, key: str, format_func: Callable) -> None:
+    """A one-click "only this" for a multi-choice filter, or "all" back: choosing writes
+    the filter's value and the box empties itself again."""
+    only_key = keys.only_key(key)
+
+    def choose() -> None:
+        choice = st.session_state[only_key]
+        st.session_state[key] = list(options) if choice == "all" else [choice]
+        st.session_state[only_key] = None
+
+    st.selectbox(
+        f"Only one {noun}",
+        [*options, "all"],
+        format_func=lambda o: f"All, every {noun}" if o == "all" else f"Only {format_func(o)}",
+        index=None,
+        placeholder=f"Only one {noun}, or all…",
+        key=only_key,
+        on_change=choose,
+        label_visibility="collapsed",
+    )
 
 
 def search_box(atlas: Atlas) -> None:

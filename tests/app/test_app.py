@@ -320,3 +320,33 @@ def test_download_buttons_offer_every_format_built_on_click():
         "Offline HTML page and printable handout",
     }
     assert all(proto.deferred_file_id for proto in buttons.values())  # built only on click
+
+
+def test_only_one_link_type_then_all_again():
+    """Issue 13: showing chemical alone took six clicks on the other pills."""
+    at = _run()
+    at.selectbox(key=keys.only_key(keys.LINKS_KEY)).set_value(LinkType.CHEMICAL).run()
+    assert _pills(at, "North Korean link").value == [LinkType.CHEMICAL]
+    assert at.selectbox(key=keys.only_key(keys.LINKS_KEY)).value is None  # ready again
+    assert at.query_params["link"] == "chemical"
+    at.selectbox(key=keys.only_key(keys.LINKS_KEY)).set_value("all").run()
+    assert set(_pills(at, "North Korean link").value) == set(LinkType)
+    at.selectbox(key=keys.only_key(keys.GRADES_KEY)).set_value(Grade.ALLEGED).run()
+    assert _pills(at, "Evidence grade").value == [Grade.ALLEGED]
+
+
+def test_reset_view_returns_to_the_bare_atlas_from_a_lesson_a_card_and_filters():
+    at = _run()
+    at.selectbox(key=keys.LESSON_KEY).set_value(at.selectbox(key=keys.LESSON_KEY).options[1])
+    at.run()
+    at.text_input(key="search").set_value("KOMID").run()
+    next(b for b in at.button if b.label.startswith("Event:")).click().run()
+    at.selectbox(key=keys.only_key(keys.GRADES_KEY)).set_value(Grade.ALLEGED).run()
+    assert dict(at.query_params)  # far from the default view
+    next(b for b in at.button if b.label == "Reset view").click().run()
+    assert not at.exception
+    assert dict(at.query_params) == {}  # the bare URL: every field at its default
+    assert at.text_input(key="search").value == ""
+    assert at.session_state[keys.LESSON_KEY] is None
+    assert _table_rows(at).keys() == _table_rows(_run()).keys()
+    assert _sites_on_map(at) == {"S1", "S2", "S3", "S4", "S5", "S6"}
