@@ -23,6 +23,7 @@ from layers.export.dispatch import (
     Format,
     export,
     export_bytes,
+    file_name,
     refuse_data_dir,
 )
 from layers.export.formats import (
@@ -51,7 +52,9 @@ from layers.export.table import (
     NUMERIC_COLUMNS,
     SITE_COLUMNS,
     columns,
+    row_count,
     rows,
+    rows_and_events,
     to_frame,
 )
 from layers.render.words import citation_text
@@ -79,6 +82,7 @@ __all__ = [
     "columns",
     "export",
     "export_bytes",
+    "file_name",
     "filters_json",
     "filters_text",
     "html_bundle",
@@ -86,7 +90,9 @@ __all__ = [
     "read_export",
     "read_provenance",
     "refuse_data_dir",
+    "row_count",
     "rows",
+    "rows_and_events",
     "to_frame",
     "utc_stamp",
     "write_csv",

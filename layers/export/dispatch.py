@@ -16,6 +16,7 @@ inside the data folder. In the app: `data, filename, mime = export_bytes(atlas, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
@@ -23,9 +24,10 @@ from typing import Literal
 from layers.data.filters import Filters, filter_events
 from layers.data.load import DEFAULT_DATA_DIR, data_dir
 from layers.data.model import Atlas
+from layers.data.schema import Grade, LinkType
 from layers.export.bundle import html_bundle
 from layers.export.formats import write_csv, write_geojson, write_kml
-from layers.export.provenance import Job, provenance, utc_stamp
+from layers.export.provenance import Job, provenance
 
 Format = Literal["geojson", "csv", "kml", "html"]
 #: Format -> (file suffix, MIME type).
@@ -57,8 +59,43 @@ def export_bytes(
     events = filter_events(atlas, filters)
     job = Job(atlas, filters, events, provenance(atlas, filters, events, when, fmt))
     suffix, mime = FORMATS[fmt]
-    stamp = utc_stamp(when).replace("-", "").replace(":", "")
-    return _WRITERS[fmt](job), f"dprk-syria-atlas-{atlas.info.version}-{stamp}{suffix}", mime
+    return _WRITERS[fmt](job), file_name(atlas, filters, fmt, when), mime
+
+
+def file_name(atlas: Atlas, filters: Filters, fmt: Format, when: dt.datetime) -> str:
+    """``dprk-syria-atlas-1.0.0-2007-2011-alleged-20261129.csv``: the dataset version, the
+    filters that differ from the whole atlas (or ``all``), and the day (UTC), so two
+    downloads of different views never share a name."""
+    words = filter_slug(atlas, filters)
+    day = when.astimezone(dt.UTC).strftime("%Y%m%d")
+    return f"dprk-syria-atlas-{atlas.info.version}-{words}-{day}{FORMATS[fmt][0]}"
+
+
+def filter_slug(atlas: Atlas, filters: Filters, limit: int = 60) -> str:
+    """The filters in a few file-name-safe words."""
+    parts: list[str] = []
+    first, last = filters.date_span()
+    if (first, last) != Filters().date_span():
+        whole_years = (first.month, first.day, last.month, last.day) == (1, 1, 12, 31)
+        parts.append(
+            f"{first.year}-{last.year}" if whole_years else f"{first:%Y%m%d}-{last:%Y%m%d}"
+        )
+    if filters.layer_ids is not None and set(filters.layer_ids) != {
+        layer.id for layer in atlas.layers
+    }:
+        parts.append("-".join(sorted(filters.layer_ids)) or "no-layers")
+    if filters.site_ids is not None:
+        parts.append("-".join(sorted(filters.site_ids)))
+    if filters.link_types != frozenset(LinkType):
+        parts.append("-".join(t.value for t in LinkType if t in filters.link_types) or "no-link")
+    if filters.grades != frozenset(Grade):
+        parts.append("-".join(g.value for g in Grade if g in filters.grades) or "no-grade")
+    if filters.entity_ids:
+        parts.append("-".join(sorted(filters.entity_ids)))
+    if not filters.syria_wide:
+        parts.append("no-syria-wide")
+    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
+    return slug[:limit].rstrip("-") or "all"
 
 
 def refuse_data_dir(path: Path) -> None:

@@ -81,6 +81,7 @@ def write_csv(job: Job) -> bytes:
     frame["exported_at"] = job.provenance["exported_at"]
     frame["filters"] = job.provenance["filters_text"]
     frame["filters_json"] = json.dumps(job.provenance["filters"], ensure_ascii=False)
+    frame["rows"] = job.provenance["rows"]
     frame["formula_guard"] = job.provenance["formula_guard"]
     for name in frame.columns:
         if name not in NUMERIC_COLUMNS:

@@ -14,6 +14,7 @@ from typing import Any
 from layers.data.filters import Filters
 from layers.data.model import Atlas, DatedEvent
 from layers.data.schema import Grade, LinkType, Source
+from layers.export.table import row_count, rows_and_events
 from layers.render.words import citation_text, filters_in_words
 
 PROVENANCE_MEMBER = "atlas_provenance"
@@ -91,7 +92,9 @@ def provenance(
         "filters_text": filters_text(atlas, filters),
         "event_count": len(events),
         "event_ids": [dated.id for dated in events],
-        "rows": "one per (event, site) pair; one with no site for a Syria-wide event; "
+        "row_count": row_count(events),
+        "rows": f"{rows_and_events(events)}: one row per (event, site) pair, so an event at "
+        "two sites is two rows; one row with no site for a Syria-wide event; "
         "geometry null where the site has no coordinate",
         **({"formula_guard": CSV_FORMULA_GUARD} if fmt == "csv" else {}),
         "sources": [

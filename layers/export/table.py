@@ -57,6 +57,20 @@ def columns() -> tuple[str, ...]:
     )  # fmt: skip
 
 
+def row_count(events: list[DatedEvent]) -> int:
+    """How many rows :func:`rows` makes of the events, without making them."""
+    return sum(max(1, len(dated.event.site_ids)) for dated in events)
+
+
+def rows_and_events(events: list[DatedEvent]) -> str:
+    """ "11 rows for 9 events": what a file holds, said on its button and in the file."""
+    count = row_count(events)
+    return (
+        f"{count} {'row' if count == 1 else 'rows'} for "
+        f"{len(events)} {'event' if len(events) == 1 else 'events'}"
+    )
+
+
 def rows(atlas: Atlas, events: list[DatedEvent]) -> list[dict[str, Any]]:
     """One row per (event, site) pair, in date order; one row with no site for an event
     that concerns none. Lists stay lists here; each format decides how to write them."""

@@ -137,7 +137,7 @@ def sidebar(scene: Scene, lessons: list[Lesson], plain: list) -> None:
         st.radio("Basemap", list(basemaps), format_func=basemaps.get, key=keys.BASEMAP_KEY)
         extra_layer_controls(plain)
         show_html(atlas_html.legend_html())
-        export_buttons(atlas, scene.filters)
+        export_buttons(atlas, scene.filters, scene.events)
         with st.popover("Cite this view", icon=":material/format_quote:"):
             st.code(
                 urlstate.citation(
@@ -199,20 +199,25 @@ EXPORT_LABELS = {
 }
 
 
-def export_buttons(atlas: Atlas, filters: Filters) -> None:
-    """Downloads of the shown events; each file is built only when its button is clicked."""
+def export_buttons(atlas: Atlas, filters: Filters, events: list) -> None:
+    """Downloads of the shown events; each file is built only when its button is clicked.
+    The labels say how many rows the files hold for how many events (an event at two
+    sites is two rows), and the file names carry the filters and the day."""
+    held = export.rows_and_events(events)
+    now = dt.datetime.now(dt.UTC)
     with st.popover("Download the shown events", icon=":material/download:"):
         for fmt, label in EXPORT_LABELS.items():
-            suffix, mime = export.FORMATS[fmt]
+            _, mime = export.FORMATS[fmt]
             st.download_button(
-                label,
+                label if fmt == "html" else f"{label}: {held}",
                 data=lambda fmt=fmt: export.export_bytes(atlas, filters, fmt)[0],
-                file_name=f"dprk-syria-atlas-{atlas.info.version}{suffix}",
+                file_name=export.file_name(atlas, filters, fmt, now),
                 mime=mime,
                 key=f"download-{fmt}",
                 width="stretch",
             )
         caption(
-            "Every file carries the dataset version, the filters, the export time and "
-            "the sources of its events."
+            "One row per event and site: an event at two sites is two rows, a Syria-wide "
+            "event one row. Every file carries the dataset version, the filters, the export "
+            "time and the sources of its events."
         )

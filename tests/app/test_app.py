@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.data.filters import last_year
+from layers.data.load import load_atlas
 from layers.data.schema import Grade, LinkType
 from layers.state import keys
 
@@ -239,7 +240,9 @@ def test_search_finds_a_spelling_and_opens_the_site():
 def test_searching_an_entity_opens_its_events_across_sites():
     at = _run()
     at.text_input(key="search").set_value("KOMID").run()
-    next(b for b in at.button if b.label.startswith("Organisation, person or vessel:")).click().run()
+    next(
+        b for b in at.button if b.label.startswith("Organisation, person or vessel:")
+    ).click().run()
     panel = _markdown(at)
     assert 'data-entity-id="komid"' in panel and 'data-event-id="E37b"' in panel
 
@@ -313,10 +316,16 @@ def test_rows_selected_in_the_table_ring_their_sites_on_the_map():
 def test_download_buttons_offer_every_format_built_on_click():
     at = _run()
     buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    # Issue 13: the screen said 9 events and the CSV held 11 rows, said nowhere.
+    shown = _table_rows(at)
+    atlas = load_atlas()
+    rows = sum(max(1, len(atlas.events_by_id[e].event.site_ids)) for e in shown)
+    assert rows > len(shown)  # some shipped events are at two or more sites
+    held = f"{rows} rows for {len(shown)} events"
     assert set(buttons) == {
-        "GeoJSON",
-        "CSV (spreadsheet)",
-        "KML (Google Earth)",
+        f"GeoJSON: {held}",
+        f"CSV (spreadsheet): {held}",
+        f"KML (Google Earth): {held}",
         "Offline HTML page and printable handout",
     }
     assert all(proto.deferred_file_id for proto in buttons.values())  # built only on click

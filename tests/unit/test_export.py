@@ -23,6 +23,7 @@ from layers.data.filters import Filters, filter_events, sites_shown
 from layers.data.load import DEFAULT_DATA_DIR, load_atlas
 from layers.data.schema import Grade, LinkType, Source
 from layers.export import (
+    FORMATS,
     FORMULA_START,
     NUMERIC_COLUMNS,
     PROVENANCE_MEMBER,
@@ -33,6 +34,7 @@ from layers.export import (
     neutralise_formula,
     read_export,
     read_provenance,
+    rows_and_events,
 )
 from layers.render.style import GRADE_STYLES
 from tests.factories import event, layer, site_feature, source, tree_digest, write_dataset
@@ -352,7 +354,8 @@ def _provenance(fmt: str, data: bytes) -> tuple[str, str, str, dict, set[str]]:
 def test_every_format_carries_its_provenance(atlas, fmt):
     filters = Filters(grades=frozenset({Grade.CONFIRMED_OFFICIAL}))
     data, name, _ = export_bytes(atlas, filters, fmt, exported_at=WHEN)
-    assert atlas.info.version in name and "20261126T123005Z" in name
+    stem = f"dprk-syria-atlas-{atlas.info.version}-confirmed-official-20261126"
+    assert name == stem + FORMATS[fmt][0]
     version, exported_at, words, machine, citations = _provenance(fmt, data)
     assert version == atlas.info.version
     assert exported_at == "2026-11-26T12:30:05Z"
@@ -624,3 +627,21 @@ def test_hostile_text_never_runs_in_the_bundle(hostile, browser, tmp_path):
         assert blocked == [] and errors == []
     finally:
         context.close()
+
+
+def test_files_say_rows_for_events_and_names_carry_filters_and_day(atlas):
+    """Issue 13: the screen said 9 events and the CSV had 11 rows, said only in the GeoJSON;
+    every export had the same file name."""
+    filters = Filters(first_year=2007, last_year=2011, link_types=frozenset({LinkType.NUCLEAR}))
+    events = filter_events(atlas, filters)
+    rows_n = sum(max(1, len(d.event.site_ids)) for d in events)
+    held = f"{rows_n} rows for {len(events)} events"
+    assert rows_and_events(events) == held
+    csv_data, csv_name, _ = export_bytes(atlas, filters, "csv", exported_at=WHEN)
+    geo_data, geo_name, _ = export_bytes(atlas, filters, "geojson", exported_at=WHEN)
+    assert held in csv_data.decode("utf-8-sig") and held in geo_data.decode()
+    assert json.loads(geo_data)[PROVENANCE_MEMBER]["row_count"] == rows_n
+    assert csv_name == f"dprk-syria-atlas-{atlas.info.version}-2007-2011-nuclear-20261126.csv"
+    assert geo_name.removesuffix(".geojson") == csv_name.removesuffix(".csv")
+    _, other, _ = export_bytes(atlas, Filters(), "csv", exported_at=WHEN)
+    assert other.endswith("-all-20261126.csv") and other != csv_name
