@@ -36,6 +36,7 @@ from layers.map.basemap import OFFLINE
 from layers.map.leaflet import script_json
 from layers.render import frontend
 from layers.render.html import events_table_html, legend_html, source_list
+from layers.render.style import plural
 from layers.render.templates import environment, render_from
 from layers.render.timeline import timeline_legend, timeline_svg
 
@@ -135,7 +136,7 @@ def html_bundle(job: Job) -> bytes:
         atlas, events=tuple(events), sources=cited_sources(atlas, events), problems=()
     )
     elsewhere = sum(1 for d in events if not any(s.id in d.event.site_ids for s in sites))
-    shown = f"{len(sites)} site(s) on the map, {len(events)} event(s)" + (
+    shown = f"{plural(len(sites), 'site')} on the map, {plural(len(events), 'event')}" + (
         f"; {elsewhere} of them at no mapped site (Syria-wide, unlocated or filtered out), "
         "listed in the chronology only"
         if elsewhere

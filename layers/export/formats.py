@@ -41,6 +41,7 @@ from layers.data.model import Atlas, DatedEvent
 from layers.export.provenance import PROVENANCE_MEMBER, Job, cited_sources
 from layers.export.table import NUMERIC_COLUMNS, rows, to_frame
 from layers.render.html import esc, event_item, precision_text, source_citation
+from layers.render.style import plural
 
 LAYER_NAME = "dprk_syria_atlas_export"
 #: What a spreadsheet may take for the start of a formula (OWASP's list).
@@ -147,5 +148,5 @@ def _provenance_html(job: Job) -> str:
         f"<p>{esc(info.title)}, version {esc(info.version)} (released "
         f"{esc(info.released.isoformat())}); {esc(info.licence)}.</p>"
         f"<p>Exported {esc(prov['exported_at'])} (UTC). Filters: {esc(prov['filters_text'])}. "
-        f"{len(job.events)} event(s).</p><p>Sources:</p><ol>{items}</ol>"
+        f"{plural(len(job.events), 'event')}.</p><p>Sources:</p><ol>{items}</ol>"
     )

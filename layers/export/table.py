@@ -20,7 +20,7 @@ from shapely.geometry import Point
 
 from layers.data.model import SYRIA_WIDE, Atlas, DatedEvent
 from layers.data.schema import Event
-from layers.render.style import GRADE_STYLES, link_words
+from layers.render.style import GRADE_STYLES, link_words, plural
 from layers.render.words import citation_text
 
 #: Every field of an event record goes out under its own name, except `id` (as `event_id`)
@@ -64,11 +64,7 @@ def row_count(events: list[DatedEvent]) -> int:
 
 def rows_and_events(events: list[DatedEvent]) -> str:
     """ "11 rows for 9 events": what a file holds, said on its button and in the file."""
-    count = row_count(events)
-    return (
-        f"{count} {'row' if count == 1 else 'rows'} for "
-        f"{len(events)} {'event' if len(events) == 1 else 'events'}"
-    )
+    return f"{plural(row_count(events), 'row')} for {plural(len(events), 'event')}"
 
 
 def rows(atlas: Atlas, events: list[DatedEvent]) -> list[dict[str, Any]]:

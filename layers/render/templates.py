@@ -32,6 +32,7 @@ from layers.render.style import (
     NO_LINK_STYLE,
     GradeStyle,
     both_grades_words,
+    plural,
 )
 from layers.render.style import symbol_svg as _symbol_svg
 from layers.render.words import day_label, number_words, source_date_words, url_kind_words
@@ -62,6 +63,7 @@ GLOBALS: dict[str, Any] = {
     "both_grades_words": both_grades_words,
     "day_label": day_label,
     "number_words": number_words,
+    "plural": plural,
     "source_date_words": source_date_words,
     "style_element": style_element,
     "symbol_svg": symbol_svg,

@@ -116,3 +116,15 @@ def test_widget_labels_from_data_show_markdown_literally():
     # Plain text is left as it is: Streamlit uses the label as the accessible name too.
     for plain in ("Al Kibar (Dair Alzour)", "Jamraya (the 'Dummar' site)", "E01 · 2007 · A-b."):
         assert widget_label(plain) == plain
+
+
+def test_counts_agree_with_their_nouns():
+    """Issue 13: the table said "1 events"."""
+    atlas = load_atlas()
+    one = [atlas.events_by_id["E37b"]]
+    assert "1 event shown" in atlas_html.events_table_html(atlas, one)
+    assert "2 events shown" in atlas_html.events_table_html(atlas, list(atlas.events[:2]))
+    site = atlas.sites["S1"]
+    assert "1 event shown" in atlas_html.site_panel(atlas, site, atlas.events_at("S1")[:1])
+    komid = atlas.entities["komid"]
+    assert "1 event names it" in atlas_html.entity_panel(atlas, komid, one)
