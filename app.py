@@ -4,12 +4,16 @@ from pathlib import Path
 
 import streamlit as st
 
+from layers.ui.failure import guarded_page
+
 ICON = Path(__file__).parent / "static" / "atlas-icon.png"  # local: an emoji icon is fetched online
 st.set_page_config(page_title="DPRK–Syria Atlas", page_icon=str(ICON), layout="wide")
-st.navigation(
+page = st.navigation(
     [
         st.Page("views/map.py", title="Map", icon=":material/map:", default=True),
         st.Page("views/claims.py", title="Claims check", icon=":material/fact_check:"),
         st.Page("views/about.py", title="About & method", icon=":material/menu_book:"),
     ]
-).run()
+)
+with guarded_page():  # a failure shows plain words and a way on, never a traceback
+    page.run()

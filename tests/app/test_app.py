@@ -359,3 +359,29 @@ def test_reset_view_returns_to_the_bare_atlas_from_a_lesson_a_card_and_filters()
     assert at.session_state[keys.LESSON_KEY] is None
     assert _table_rows(at).keys() == _table_rows(_run()).keys()
     assert _sites_on_map(at) == {"S1", "S2", "S3", "S4", "S5", "S6"}
+
+
+def test_a_failing_page_shows_plain_words_and_a_way_on_and_logs_the_details(
+    monkeypatch, caplog
+):
+    """Issue 13 §2: a failure is forced inside the page; the reader sees a short message
+    and a link to start afresh, never the exception, a traceback or a server path."""
+    from layers.render import summary
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom in /srv/secret/path/layers/render/summary.py")
+
+    monkeypatch.setattr(summary, "view_summary", broken)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    [error] = at.error
+    assert error.value.startswith("Something went wrong on this page")
+    ref = re.search(r"reference ([0-9a-f]{8})", error.value)[1]
+    page_text = " ".join(str(getattr(e, "value", "")) for e in at.main) + _markdown(at)
+    assert "boom" not in page_text and "/srv/secret" not in page_text
+    assert "Traceback" not in page_text
+    [button] = at.get("link_button")
+    assert button.proto.url == "./"
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert ref in logged
+    assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)
