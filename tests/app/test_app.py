@@ -361,9 +361,7 @@ def test_reset_view_returns_to_the_bare_atlas_from_a_lesson_a_card_and_filters()
     assert _sites_on_map(at) == {"S1", "S2", "S3", "S4", "S5", "S6"}
 
 
-def test_a_failing_page_shows_plain_words_and_a_way_on_and_logs_the_details(
-    monkeypatch, caplog
-):
+def test_a_failing_page_shows_plain_words_and_a_way_on_and_logs_the_details(monkeypatch, caplog):
     """Issue 13 §2: a failure is forced inside the page; the reader sees a short message
     and a link to start afresh, never the exception, a traceback or a server path."""
     from layers.render import summary
