@@ -88,6 +88,7 @@ serve-replicas: venv nginx
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
 test: venv browser nginx
