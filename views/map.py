@@ -12,7 +12,7 @@ from layers.state import keys
 from layers.state import lesson_player as presenter
 from layers.state.scene import build_scene
 from layers.ui import playback
-from layers.ui.atlas_map import atlas_map, detail
+from layers.ui.atlas_map import atlas_map, detail, view_in_words
 from layers.ui.cached import current_atlas, current_lessons
 from layers.ui.chronology import chronology
 from layers.ui.lesson_panel import lesson_panel
@@ -48,6 +48,7 @@ with map_column:
     clicked = atlas_map(scene, extras)
 with detail_column:
     detail(scene, clicked)
+view_in_words(scene)
 
 chronology(scene)
 sidebar(scene, lessons, extras.plain)

@@ -24,7 +24,7 @@ from layers.ui.uploads import PageExtras
 
 
 def atlas_map(scene: Scene, extras: PageExtras) -> str | None:
-    """Draw the map and the view's summary; returns the tooltip of a clicked marker."""
+    """Draw the map; returns the tooltip of a clicked marker."""
     state = st.session_state
     fly = state.get(keys.FLY_KEY)
     groups = [mapview.site_layer(scene.atlas, scene.sites, scene.events, highlight=scene.highlight)]
@@ -40,8 +40,14 @@ def atlas_map(scene: Scene, extras: PageExtras) -> str | None:
         height=600,
         use_container_width=True,
     )
-    caption(summary.view_summary(scene.atlas, scene.filters, scene.events, scene.sites))
     return (result or {}).get("last_object_clicked_tooltip")
+
+
+def view_in_words(scene: Scene) -> None:
+    """The view's summary in sentences (for screen readers, and for reading without the
+    map). Drawn under the map and the panel, so that on a phone the panel comes straight
+    after the map."""
+    caption(summary.view_summary(scene.atlas, scene.filters, scene.events, scene.sites))
 
 
 def detail(scene: Scene, clicked_tooltip: str | None) -> None:

@@ -48,6 +48,26 @@ def events_table(atlas: Atlas, events: list) -> None:
         selection_mode="multi-row",
         selection_default={"selection": {"rows": table.rows_at_site(events, site_id)}},
         hide_index=True,
-        column_config={"Earliest day": st.column_config.DateColumn(format="YYYY-MM-DD")},
+        # The grades come before the long text, so they are on screen at 1440 px and on a
+        # laptop without scrolling the grid sideways.
+        column_order=[
+            "Date",
+            "Site",
+            "North Korean link",
+            "Event grade",
+            "Event",
+            "Sources",
+            "Earliest day",
+            "Last reviewed",
+            "ID",
+        ],
+        column_config={
+            "Date": st.column_config.TextColumn(width="small"),
+            "Site": st.column_config.TextColumn(width="medium"),
+            "North Korean link": st.column_config.TextColumn(width="medium"),
+            "Event grade": st.column_config.TextColumn(width="small"),
+            "Event": st.column_config.TextColumn(width="large"),
+            "Earliest day": st.column_config.DateColumn(format="YYYY-MM-DD", width="small"),
+        },
     )
     caption("Select rows to ring their sites on the map. Click a column to sort.")

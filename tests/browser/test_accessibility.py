@@ -57,5 +57,19 @@ def test_the_page_is_usable_at_390_pixels(browser, app_url):
         box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
         assert box and box["width"] >= 300
         page.screenshot(path=str(REPO_ROOT / "tests" / "artifacts" / "app-390.png"))
+
+        # Issue 13: the site's details opened ~1,000 px below the map; the table broke
+        # words letter by letter.
+        goto_app(page, app_url + "/?site=S3")
+        folium_frame(page).wait_for_selector(".atlas-marker", timeout=30_000)
+        wait_for_app(page)
+        map_box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+        panel = page.locator('section[data-site-id="S3"]').bounding_box()
+        gap = panel["y"] - (map_box["y"] + map_box["height"])
+        assert 0 <= gap <= 200, f"the details start {gap:.0f} px below the map"
+        page.locator('section[data-site-id="S3"]').scroll_into_view_if_needed()
+        page.screenshot(path=str(REPO_ROOT / "tests" / "artifacts" / "app-390-site.png"))
+        cell = page.locator(".atlas-table td").first.bounding_box()
+        assert cell["width"] >= 300, f"a table cell is {cell['width']:.0f} px wide"
     finally:
         context.close()
