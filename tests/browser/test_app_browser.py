@@ -285,3 +285,38 @@ def test_the_same_file_twice_and_two_files_with_one_name_keep_the_page_working(p
     # The rest of the sidebar is still there and still works.
     sidebar.get_by_text("Download the shown events").wait_for()
     _assert_clean(page)
+
+
+def test_the_citation_link_reopens_the_cited_view(page, app_url, browser):
+    """Issue 13: "Cite this view" ended in the bare server address, so the citation opened
+    the default view. The link is read off the page and opened in a fresh browser."""
+    frame = _open(page, app_url + "/?years=2007-2011&link=nuclear&source=odni-2008-04-24-briefing")
+    _wait_markers(frame, 1)
+    page.get_by_role("button", name="Cite this view").click()
+    text = page.locator('[data-testid="stCode"]').inner_text()
+    link = re.search(r"http://\S+", text)[0]
+    assert "years=2007-2011" in link and "link=nuclear" in link
+    assert "source=odni-2008-04-24-briefing" in link
+    assert "Accessed" in text and "dataset version" in text
+
+    context = browser.new_context()
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(app_url) else route.abort()
+        ),
+    )
+    other = context.new_page()
+    try:
+        goto_app(other, link)
+        other_frame = folium_frame(other)
+        other_frame.wait_for_selector(SITE_MARKERS, timeout=30_000)
+        _wait_markers(other_frame, 1)
+        assert _markers(other_frame) == _markers(frame)
+        other.locator('section[data-card="source"]').wait_for()
+        assert other.locator('[data-testid="stSlider"]').first.inner_text().count("2007") == 1
+        assert "link=nuclear" in other.url and "years=2007-2011" in other.url
+        assert app_exceptions(other) == []
+    finally:
+        context.close()
+    _assert_clean(page)
