@@ -89,9 +89,10 @@ def site_layer(
     return group
 
 
-def site_from_tooltip(atlas: Atlas, tooltip: str | None) -> str | None:
-    """The id of the site whose marker tooltip the browser reported as clicked."""
-    if not tooltip:
+def site_from_tooltip(atlas: Atlas, tooltip: object) -> str | None:
+    """The id of the site whose marker tooltip the browser reported as clicked. The value
+    comes from the client, so anything that is not text means no site."""
+    if not isinstance(tooltip, str) or not tooltip.strip():
         return None
     text = tooltip.strip()
     for site in atlas.sites.values():

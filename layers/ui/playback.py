@@ -58,8 +58,15 @@ def timer() -> None:
     stopping the timer never shifts the elements before it (which would rebuild the map)."""
     state = st.session_state
     playing = bool(state.get(keys.PLAYING_KEY))
+    in_full_run = {"now": True}
 
     def tick() -> None:
+        # Streamlit also calls the fragment at the end of every full run, after the years
+        # slider is drawn, when its value can no longer be set: only the fragment's own
+        # timed runs advance the year.
+        if in_full_run["now"]:
+            in_full_run["now"] = False
+            return
         if playback.tick_due(state, time.monotonic()):
             playback.advance(state)
             st.rerun()

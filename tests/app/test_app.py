@@ -46,7 +46,8 @@ def _click(at: AppTest, tooltip: str) -> AppTest:
 def _table_rows(at: AppTest) -> dict[str, str]:
     """Event id -> the HTML of its row in the chronology table."""
     [table] = [m.value for m in at.markdown if 'class="atlas-table"' in m.value]
-    return dict(re.findall(r'<tr id="event-[^"]+" data-event-id="([^"]+)">(.*?)</tr>', table))
+    rows = r'<tr id="event-[^"]+" data-event-id="([^"]+)"[^>]*>(.*?)</tr>'  # highlighted too
+    return dict(re.findall(rows, table))
 
 
 def _pills(at: AppTest, label: str):

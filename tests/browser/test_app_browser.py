@@ -302,9 +302,7 @@ def test_the_citation_link_reopens_the_cited_view(page, app_url, browser):
     context = browser.new_context()
     context.route(
         "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(app_url) else route.abort()
-        ),
+        lambda route: route.continue_() if route.request.url.startswith(app_url) else route.abort(),
     )
     other = context.new_page()
     try:
