@@ -105,9 +105,9 @@ class Session:
         self.page = self.context.new_page()
         record_errors(self.page, self.diagnostics)
 
-    def open(self, url: str) -> None:
-        """Start loading; returns once the document's response has arrived."""
-        self.page.goto(url, wait_until="commit", timeout=60_000)
+    def open(self, url: str):
+        """Start loading; returns the document's response once it has arrived."""
+        return self.page.goto(url, wait_until="commit", timeout=60_000)
 
     def wait_markers(self, count: int, timeout: float = 60_000) -> None:
         frame = folium_frame(self.page, timeout=timeout)
@@ -208,8 +208,12 @@ def _covers(paths: set[str], wanted: str) -> bool:
 
 def test_sessions_spread_over_both_replicas_and_stick_to_one(deployment, sessions, tmp_path):
     opened = [sessions(str(n)) for n in range(SESSIONS)]
-    for session in opened:  # the browsers load side by side
-        session.open(deployment.url)
+    documents = [session.open(deployment.url) for session in opened]  # side by side
+    # The page is served under nginx's Content-Security-Policy (deploy/nginx.conf), and
+    # the map still draws under it: assert_clean below finds no console error, which is
+    # where Chromium reports a blocked script, style, frame or image.
+    csp = documents[0].headers.get("content-security-policy", "")
+    assert "'unsafe-eval'" in csp and "frame-ancestors 'self'" in csp, csp
     for session in opened:
         session.wait_markers(6)
         wait_for_app(session.page, timeout=60_000)
