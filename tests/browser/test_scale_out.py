@@ -336,7 +336,9 @@ def test_the_dockerfile_runs_the_documented_replica_command():
     assert re.search(r"^EXPOSE\s+8501\s*$", text, re.M)
     assert re.search(r"^HEALTHCHECK\b.*/_stcore/health", text, re.M | re.S)
     assert re.search(r"^USER\s+(?!root\b)\S+", text, re.M), "the app must not run as root"
-    assert re.search(r"^FROM\s+python:3\.11-slim", text, re.M)
+    # An exact Python and Debian release, never a moving tag (a digest may follow).
+    pinned = r"^FROM\s+python:3\.11\.\d+-slim-[a-z]+(@sha256:[0-9a-f]{64})?\s*$"
+    assert re.search(pinned, text, re.M)
     install = re.search(r"^RUN .*pip install (.*)$", text, re.M)
     assert install and "-r requirements.txt" in install.group(1)
     assert "-r requirements-dev.txt" not in install.group(1), "test tools in the image"
