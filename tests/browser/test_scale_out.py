@@ -269,6 +269,8 @@ def test_sessions_spread_over_both_replicas_and_stick_to_one(deployment, session
 
     uploads = [e for e in grouped[opened[0].tag] if _path(e).startswith(UPLOAD)]
     assert uploads and all(e["status"] in (200, 204) for e in uploads), uploads  # PUT: 204
+    # The log names no session or file: the upload path is redacted (deploy/nginx.conf).
+    assert all(_path(e) == UPLOAD + "[redacted]" for e in uploads), uploads
 
     spread = Counter(served.values())
     assert set(spread) == {"r1", "r2"}, f"one replica served every session: {spread}"
