@@ -9,8 +9,8 @@ subprotocol "streamlit" and a BackMsg ``rerun_script`` opens a session, whose id
 in the ForwardMsg ``new_session``; an upload is a multipart PUT to
 /_stcore/upload_file/<session id>/<file id> carrying the cookie's token in
 ``X-Xsrftoken``. Every wait is bounded. The map drawing under nginx's CSP in Chromium is
-checked by tests/browser/test_scale_out.py (its first test loads every page through
-nginx and fails on any console error, where Chromium reports what a CSP blocks).
+checked by tests/browser/test_scale_out.py (its first test loads six pages through nginx
+and waits for their markers, which a CSP without 'unsafe-eval' leaves undrawn).
 """
 
 from __future__ import annotations
