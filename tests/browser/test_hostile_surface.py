@@ -115,6 +115,13 @@ def test_the_server_itself_refuses_an_upload_over_the_limit(app_url):
             http, app_url, f"{UPLOAD}/{session_id}/hostile-limit", UPLOAD_LIMIT_MB * 2**20 - 4096
         )
         assert at_limit.status_code == 204, at_limit.text  # what the uploader allows still goes
+        for file_id in ("hostile-small", "hostile-limit"):  # free the shared server's memory
+            gone = http.delete(
+                f"{app_url}{UPLOAD}/{session_id}/{file_id}",
+                headers={"X-Xsrftoken": http.cookies.get(XSRF_COOKIE, "")},
+                timeout=TIMEOUT_S,
+            )
+            assert gone.status_code == 204, gone.text
     assert requests.get(f"{app_url}/_stcore/health", timeout=TIMEOUT_S).status_code == 200
 
 
