@@ -103,4 +103,5 @@ load-test: venv browser
 
 clean:
 	rm -rf "$(VENV)" .pytest_cache .ruff_cache .hypothesis tests/artifacts
+	rm -rf static/extra-layers .extra-layers-tmp  # published ATLAS_EXTRA_LAYERS files
 	find . -name __pycache__ -type d -prune -not -path "./.git/*" -exec rm -rf {} +

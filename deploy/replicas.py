@@ -32,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from deploy.loopback import LOOPBACK, free_port, wait_healthy
 
@@ -55,6 +56,23 @@ def upload_limit_mb() -> int:
     from layers.extra import UPLOAD_LIMIT_MB  # the limit st.file_uploader enforces
 
     return UPLOAD_LIMIT_MB
+
+
+def tile_origins(path: Path | None = None) -> list[str]:
+    """The origins of the opt-in online tile layers (geodata/basemap/online-tiles.json):
+    the Content-Security-Policy lets the map load images from them and nowhere else."""
+    if path is None:
+        from layers.map.basemap import ONLINE_TILES_FILE as path
+    layers = json.loads(Path(path).read_text(encoding="utf-8"))["layers"]
+    origins = []
+    for entry in layers:
+        parts = urlsplit(entry["url"])
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError(f"online tile URL is not https: {entry['url']!r}")
+        origin = f"https://{parts.netloc}"
+        if origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def replica_name(index: int) -> str:
@@ -108,6 +126,7 @@ def render_config(
         "@UPSTREAMS@": "\n".join(blocks),
         "@COOKIE_ROUTES@": "\n".join(routes),
         "@SERVED_BY@": "\n".join(served),
+        "@TILE_ORIGINS@": "".join(f" {origin}" for origin in tile_origins()),
     }
     text = TEMPLATE.read_text(encoding="utf-8") if template is None else template
     text = PLACEHOLDER.sub(lambda m: values.get(m.group(0), m.group(0)), text)
@@ -127,12 +146,21 @@ def read_access_log(path: Path | str) -> list[dict]:
     return entries
 
 
+def private_file(path: Path) -> Path:
+    """Create ``path`` (empty) readable and writable by its owner only, or narrow it to
+    that: a log that holds request lines is nobody else's business (nginx would create
+    it 0644)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    path.chmod(0o600)
+    return path
+
+
 class _Process:
-    """A child in its own process group, its output in a log file."""
+    """A child in its own process group, its output in a log file (owner-only)."""
 
     def __init__(self, name: str, command: list[str], log: Path, **popen) -> None:
         self.name, self.command, self.log = name, command, log
-        with open(log, "ab") as out:
+        with open(private_file(log), "ab") as out:
             self.proc = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
@@ -263,6 +291,8 @@ class Deployment:
             ),
             encoding="utf-8",
         )
+        for log in (self.access_log, self.error_log):
+            private_file(log)  # before nginx opens them; umask 077 for anything else
         prefix = str(self.workdir) + "/"
         base = [self.nginx, "-p", prefix, "-e", str(self.error_log), "-c", str(self.config)]
         check = subprocess.run(
@@ -270,7 +300,9 @@ class Deployment:
         )
         if check.returncode != 0:
             raise RuntimeError(f"nginx rejected {self.config}:\n{check.stderr}{check.stdout}")
-        self.proxy = _Process("nginx", [*base, "-g", "daemon off;"], self.workdir / "nginx.out")
+        self.proxy = _Process(
+            "nginx", [*base, "-g", "daemon off;"], self.workdir / "nginx.out", umask=0o077
+        )
 
     def _wait_healthy(self, base_url: str, process: _Process | None, deadline: float) -> None:
         def exited() -> str | None:

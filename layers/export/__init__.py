@@ -16,7 +16,7 @@ The names other code uses are re-exported here: `from layers.export import expor
 
 from __future__ import annotations
 
-from layers.export.bundle import BUNDLE_CSS, MAP_HEIGHT_PX, MAP_WIDTH_PX, html_bundle
+from layers.export.bundle import BUNDLE_CSP, BUNDLE_CSS, MAP_HEIGHT_PX, MAP_WIDTH_PX, html_bundle
 from layers.export.dispatch import (
     FORMATS,
     ExportPathError,
@@ -28,8 +28,11 @@ from layers.export.dispatch import (
 )
 from layers.export.formats import (
     FORMULA_START,
+    KML_BALLOON_STYLE_ID,
     LAYER_NAME,
+    kml_name,
     neutralise_formula,
+    no_entities,
     write_csv,
     write_geojson,
     write_kml,
@@ -60,6 +63,7 @@ from layers.export.table import (
 from layers.render.words import citation_text
 
 __all__ = [
+    "BUNDLE_CSP",
     "BUNDLE_CSS",
     "CSV_FORMULA_GUARD",
     "DERIVED_COLUMNS",
@@ -67,6 +71,7 @@ __all__ = [
     "FORMATS",
     "FORMULA_START",
     "GENERATOR",
+    "KML_BALLOON_STYLE_ID",
     "LAYER_NAME",
     "LINK_COLUMNS",
     "MAP_HEIGHT_PX",
@@ -86,7 +91,9 @@ __all__ = [
     "filters_json",
     "filters_text",
     "html_bundle",
+    "kml_name",
     "neutralise_formula",
+    "no_entities",
     "read_export",
     "read_provenance",
     "refuse_data_dir",

@@ -43,6 +43,15 @@ from layers.render.timeline import timeline_legend, timeline_svg
 # The page itself: templates/bundle.html.j2 (autoescaped; it may use layers/render/templates).
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
+#: The page's own Content-Security-Policy (a <meta> tag, since a file:// page has no
+#: headers): inline script and style only, images and fonts from data: URLs, no network,
+#: no forms, no <base>. The page needs nothing else; should an escaping slip ever let
+#: markup in, it can neither load nor send anything.
+BUNDLE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
+)
+
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 680, 500  # fits A4 and Letter at 12 mm margins, on screen too
 
 _FOLIUM_PAGE = re.compile(
@@ -145,6 +154,7 @@ def html_bundle(job: Job) -> bytes:
     document = render_from(
         environment(TEMPLATE_DIR),
         "bundle.html.j2",
+        csp=BUNDLE_CSP,
         title=f"{info.title} — export, version {info.version}",
         info=info,
         prov=prov,

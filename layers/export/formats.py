@@ -16,6 +16,12 @@ Why GDAL: QGIS, spreadsheets and Google Earth read what GDAL writes. Where prove
   Document's name, description and ExtendedData, added after GDAL has written the file.
   A Placemark per row (name: the event title; description: the event as the app's panel
   shows it); rows without a coordinate are Placemarks without a geometry.
+  Google Earth renders a Placemark's balloon, and its name in the Places list, as HTML, and
+  expands `$[field]` entities in them. So every Placemark uses one BalloonStyle whose text
+  is `$[description]` alone (the name never enters the balloon); `$[` in a description is
+  written `$&#91;` (shown as `$[`, never expanded); and a name carries no markup: `<`,
+  `>`, an `&` that could start a character reference and `$[` become look-alikes
+  (`‹ › ＆ $［`), which read the same as text in Google Earth and in a GIS.
 
 CSV injection: a spreadsheet runs a cell that begins with `=`, `+`, `-` or `@` (and, in
 some, a tab or a carriage return) as a formula, so a hostile title such as
@@ -46,6 +52,12 @@ from layers.render.style import plural
 LAYER_NAME = "dprk_syria_atlas_export"
 #: What a spreadsheet may take for the start of a formula (OWASP's list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: The one style every KML Placemark uses: a balloon of the (escaped) description only.
+KML_BALLOON_STYLE_ID = "atlas-balloon"
+KML_BALLOON_STYLE = (
+    f'<Style id="{KML_BALLOON_STYLE_ID}"><BalloonStyle><text>$[description]</text>'
+    "</BalloonStyle></Style>"
+)
 
 
 def gdal(frame: pd.DataFrame, driver: str, **options: Any) -> bytes:
@@ -96,25 +108,70 @@ def write_kml(job: Job) -> bytes:
     records = rows(atlas, job.events)
     by_id = {dated.id: dated for dated in job.events}
     frame = to_frame(records, geometry=True, join=True)
-    frame.insert(0, "Name", frame.pop("title"))
+    frame.insert(0, "Name", [kml_name(title) for title in frame.pop("title")])
     frame.insert(
-        1, "Description", [_kml_description(atlas, by_id[r["event_id"]], r) for r in records]
+        1,
+        "Description",
+        [no_entities(_kml_description(atlas, by_id[r["event_id"]], r)) for r in records],
     )
     for name in frame.columns.drop("geometry"):
         frame[name] = [xml_chars(v) if isinstance(v, str) else v for v in frame[name]]
-    data = gdal(frame, "KML").decode("utf-8")
+    data = _with_balloon_style(gdal(frame, "KML").decode("utf-8"), len(records))
     document = re.search(r"<Document\b[^>]*>", data)
     if document is None:
         raise RuntimeError("GDAL's KML has no <Document> element")
     prov = json.dumps(job.provenance, ensure_ascii=False)
     head = (
-        f"<name>{xml_escape(atlas.info.title)} — export, version {xml_escape(atlas.info.version)}"
-        f"</name><description>{xml_escape(_provenance_html(job))}</description>"
+        f"<name>{xml_escape(kml_name(atlas.info.title))} — export, version "
+        f"{xml_escape(kml_name(atlas.info.version))}</name>"
+        f"<description>{xml_escape(no_entities(_provenance_html(job)))}</description>"
+        f"{KML_BALLOON_STYLE}"
         f'<ExtendedData><Data name="{PROVENANCE_MEMBER}"><value>'
         f"{xml_escape(prov)}</value></Data></ExtendedData>"
     )
     head = xml_chars(head)
     return (data[: document.end()] + head + data[document.end() :]).encode("utf-8")
+
+
+_REFERENCE_START = re.compile(r"&(?=[#A-Za-z])")
+_LOOK_ALIKES = str.maketrans({"<": "\u2039", ">": "\u203a"})
+
+
+def kml_name(text: str) -> str:
+    """A Placemark or Document name with no markup for Google Earth's HTML to run:
+    ``<`` ``>`` as ‹ ›, an ``&`` before a letter or ``#`` as ＆, ``$[`` as ``$［``."""
+    text = _REFERENCE_START.sub("\uff06", text.translate(_LOOK_ALIKES))
+    return text.replace("$[", "$\uff3b")
+
+
+def no_entities(html: str) -> str:
+    """HTML with ``$[`` written ``$&#91;``: the same on screen, but Google Earth's entity
+    replacement (``$[name]``, ``$[geDirections]``) no longer finds anything to expand."""
+    return html.replace("$[", "$&#91;")
+
+
+_PLACEMARK = re.compile(r"<Placemark\b[^>]*>.*?</Placemark>", re.S)
+
+
+def _with_balloon_style(kml: str, expected: int) -> str:
+    """GDAL's KML with every Placemark pointing at the balloon style (after its
+    description, where KML 2.2 puts a styleUrl). Text from data is escaped by GDAL, so
+    no tag inside a Placemark comes from data."""
+    style_url = f"<styleUrl>#{KML_BALLOON_STYLE_ID}</styleUrl>"
+    count = 0
+
+    def point(match: re.Match[str]) -> str:
+        nonlocal count
+        placemark, found = re.subn(
+            "</description>", "</description>" + style_url, match[0], count=1
+        )
+        count += found
+        return placemark
+
+    kml = _PLACEMARK.sub(point, kml)
+    if count != expected:
+        raise RuntimeError(f"GDAL's KML has {count} Placemark description(s), not {expected}")
+    return kml
 
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

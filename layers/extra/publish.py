@@ -3,8 +3,12 @@ inlined in every page: static files for the server's folder, media files for upl
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +23,10 @@ from layers.paths import REPO_ROOT
 STATIC_DIR = REPO_ROOT / "static"
 PUBLISH_SUBDIR = "extra-layers"
 IFRAME_STATIC_PREFIX = "../../app/static/"
+#: Where a file is written before it is renamed into the served folder: beside
+#: ``static/``, never inside anything served, so a half-written or orphaned temporary
+#: file is never public (the system temp folder when this one cannot be made).
+WORK_SUBDIR = ".extra-layers-tmp"
 
 
 @dataclass(frozen=True)
@@ -60,9 +68,7 @@ def publish(
             target = root / file_name
             if target.is_file() and target.stat().st_size == len(content):
                 continue
-            tmp = root / f".{file_name}.{os.getpid()}.tmp"
-            tmp.write_bytes(content)
-            os.replace(tmp, target)
+            _write_through(target, content, (static_dir or STATIC_DIR).parent / WORK_SUBDIR)
     except OSError as exc:
         return None, [
             Problem(
@@ -78,6 +84,29 @@ def publish(
         layer.__dict__.pop(cached, None)
     base = f"{prefix}{PUBLISH_SUBDIR}/"
     return Published(base + names[0], base + names[1], len(points) + len(props)), []
+
+
+def _write_through(target: Path, content: bytes, work: Path) -> None:
+    """Write ``target`` via a temporary file in ``work`` (outside the served folder), then
+    rename it into place; across filesystems, copy it (names are content hashes)."""
+    try:
+        work.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        work = Path(tempfile.gettempdir())
+    fd, tmp = tempfile.mkstemp(dir=work, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+        os.chmod(tmp, 0o644)  # as published files always were: their content is public
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            shutil.copyfile(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
 
 
 def publish_with(
@@ -137,12 +166,13 @@ def publish_all(
 
 
 def prune(root: Path, keep: set[str]) -> list[str]:
-    """Delete the published files in ``root`` that no current layer uses; their names."""
+    """Delete the files in ``root`` that no current layer uses (stale layers, temporary
+    files an older version left there); their names. Its ``.gitignore`` stays."""
     removed = []
     if not root.is_dir():
         return removed
-    for path in root.glob("*.json"):
-        if path.name not in keep:
+    for path in root.iterdir():
+        if path.is_file() and path.name not in keep and path.name != ".gitignore":
             try:
                 path.unlink()
             except OSError:

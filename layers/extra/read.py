@@ -27,6 +27,7 @@ from layers.extra.model import (
 )
 from layers.extra.site_file import follows_site_schema, schema_layer
 from layers.extra.text import safe_name
+from layers.extra.worker_env import worker_env
 from layers.paths import REPO_ROOT
 
 EXTRA_LAYERS_ENV = "ATLAS_EXTRA_LAYERS"
@@ -208,7 +209,6 @@ def _read_in_worker(
 ) -> ExtraFile:
     """``python -m layers.extra --worker``: the bytes on stdin (or a file's path), a
     pickled ExtraFile out."""
-    pythonpath = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p)
     command = [
         sys.executable, "-m", "layers.extra", "--worker", label, str(memory_limit), str(limit)
     ]  # fmt: skip
@@ -221,7 +221,7 @@ def _read_in_worker(
             capture_output=True,
             timeout=WORKER_TIMEOUT_S,
             cwd=REPO_ROOT,
-            env={**os.environ, "PYTHONPATH": pythonpath},
+            env=worker_env(),  # no secret of the server's reaches the parser
             check=False,
         )
     except subprocess.TimeoutExpired:

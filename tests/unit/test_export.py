@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -23,14 +24,17 @@ from layers.data.filters import Filters, filter_events, sites_shown
 from layers.data.load import DEFAULT_DATA_DIR, load_atlas
 from layers.data.schema import Grade, LinkType, Source
 from layers.export import (
+    BUNDLE_CSP,
     FORMATS,
     FORMULA_START,
+    KML_BALLOON_STYLE_ID,
     NUMERIC_COLUMNS,
     PROVENANCE_MEMBER,
     ExportPathError,
     citation_text,
     export,
     export_bytes,
+    kml_name,
     neutralise_formula,
     read_export,
     read_provenance,
@@ -301,7 +305,7 @@ def test_hostile_text_stays_text_in_every_format(hostile, tmp_path):
     kml, _, _ = export_bytes(hostile, Filters(), "kml")
     root = ET.fromstring(kml)  # still well-formed despite "]]>", "<![CDATA[" and "\x0b"
     placemarks = root.findall(f".//{KML}Placemark")
-    assert [p.findtext(f"{KML}name") for p in placemarks].count(HOSTILE) == 1
+    assert [p.findtext(f"{KML}name") for p in placemarks].count(kml_name(HOSTILE)) == 1
     for placemark in placemarks:
         description = placemark.findtext(f"{KML}description")
         assert "<script>" not in description  # HTML-escaped inside the XML text
@@ -314,6 +318,85 @@ def test_hostile_text_stays_text_in_every_format(hostile, tmp_path):
     assert "<script>window.pwned" not in bundle
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in bundle
     assert "{{ 7*7 }}" in bundle  # no template engine saw the data
+
+
+# Markup, Google Earth's entity replacement and a character reference that decodes to
+# markup when a name is read as HTML.
+BALLOON_BAIT = (
+    '$[name] <img src=x onerror="window.pwned=1"> &lt;script&gt;window.pwned=2&lt;/script&gt;'
+    ' &#60;b&#62; $[geDirections] =HYPERLINK("http://x")'
+)
+
+
+class _Tags(HTMLParser):
+    """Every element and attribute name in an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attrs: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attrs.update(name for name, _ in attrs)
+
+
+def test_kml_balloons_show_only_the_escaped_description(tmp_path):
+    """Google Earth renders names and balloons as HTML and expands $[...]: every Placemark
+    uses one BalloonStyle of $[description] alone, no name holds markup, no description an
+    entity to expand, and a description read as HTML has no script and no handler."""
+    layers = {"a": layer("a", site_feature("S1", name=BALLOON_BAIT))}
+    events = [
+        event("E01", ["S1"], title=BALLOON_BAIT, summary=BALLOON_BAIT, caveat=BALLOON_BAIT),
+        event("E02", [], date="2013-09", title="Plain & simple (AT&T, <3)"),
+    ]
+    spiked = load_atlas(
+        write_dataset(tmp_path / "data", layers, events, [source(title=BALLOON_BAIT)])
+    )
+    assert spiked.problems == ()
+    root = ET.fromstring(export_bytes(spiked, Filters(), "kml", exported_at=WHEN)[0])
+    document = root.find(f"{KML}Document")
+    [style] = document.findall(f"{KML}Style")
+    assert style.get("id") == KML_BALLOON_STYLE_ID
+    assert style.findtext(f"{KML}BalloonStyle/{KML}text") == "$[description]"
+    placemarks = root.findall(f".//{KML}Placemark")
+    assert len(placemarks) == 2
+    names = [document.findtext(f"{KML}name")] + [p.findtext(f"{KML}name") for p in placemarks]
+    descriptions = [document.findtext(f"{KML}description")] + [
+        p.findtext(f"{KML}description") for p in placemarks
+    ]
+    for placemark in placemarks:
+        assert placemark.findtext(f"{KML}styleUrl") == f"#{KML_BALLOON_STYLE_ID}"
+    for name in names:
+        assert not re.search(r"[<>]|&[#A-Za-z]|\$\[", name), name
+    # The names still read as the titles (look-alike characters, nothing dropped).
+    assert names[1:] == [
+        '$\uff3bname] \u2039img src=x onerror="window.pwned=1"\u203a \uff06lt;script\uff06gt;'
+        "window.pwned=2\uff06lt;/script\uff06gt; \uff06#60;b\uff06#62; $\uff3bgeDirections] "
+        '=HYPERLINK("http://x")',
+        "Plain & simple (AT\uff06T, \u20393)",
+    ]
+    for description in descriptions:
+        assert "$[" not in description
+        tags = _Tags()
+        tags.feed(description)
+        assert not tags.tags & {"script", "img", "iframe", "object", "style"}, tags.tags
+        assert not [a for a in tags.attrs if a.startswith("on")], tags.attrs
+    # The text itself is all there, escaped: what a reader sees is the title as written.
+    assert "$&#91;name] &lt;img src=x onerror=" in descriptions[1]
+
+
+def test_a_csv_and_an_html_export_of_balloon_bait_stay_text(tmp_path):
+    layers = {"a": layer("a", site_feature("S1", name=BALLOON_BAIT))}
+    events = [event("E01", ["S1"], title=BALLOON_BAIT, summary=BALLOON_BAIT)]
+    spiked = load_atlas(write_dataset(tmp_path / "data", layers, events, [source()]))
+    [row] = _csv_rows(export_bytes(spiked, Filters(), "csv")[0])
+    assert row["title"] == BALLOON_BAIT and row["summary"] == BALLOON_BAIT  # text, as is
+    bundle = export_bytes(spiked, Filters(), "html")[0].decode("utf-8")
+    tags = _Tags()
+    tags.feed(bundle)
+    assert "img" not in tags.tags and "onerror" not in tags.attrs
+    assert "&lt;img src=x onerror=" in bundle and "$[geDirections]" in bundle
 
 
 # --------------------------------------------------------------------------- provenance
@@ -532,6 +615,10 @@ def test_the_html_bundle_is_one_small_self_contained_file(atlas):
     assert name.endswith(".html") and mime == "text/html"
     assert len(data) <= MAX_BUNDLE_BYTES
     text = data.decode("utf-8")
+    # Its own Content-Security-Policy, before any script or style it would govern.
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', text)
+    assert policy and policy.group(1).replace("&#39;", "'") == BUNDLE_CSP
+    assert policy.start() < min(text.index("<script"), text.index("<style"))
     links = _Links()
     links.feed(text)
     assert links.scripts and all(src is None for src in links.scripts), links.scripts
@@ -625,6 +712,19 @@ def test_hostile_text_never_runs_in_the_bundle(hostile, browser, tmp_path):
         assert "<script>window.pwned=1</script>" in popup
         assert page.evaluate("window.pwned") is None
         assert blocked == [] and errors == []
+        # The page's own CSP is in force from file://: markup that slipped in could load
+        # nothing (the request never reaches the network, so `blocked` stays empty).
+        violated = page.evaluate(
+            """() => new Promise(resolve => {
+                document.addEventListener("securitypolicyviolation",
+                    e => resolve(e.effectiveDirective), {once: true});
+                const img = new Image();
+                img.onload = () => resolve("loaded");
+                img.onerror = () => setTimeout(() => resolve("error"), 2000);
+                img.src = "https://attacker.example/pixel.png";
+            })"""
+        )
+        assert violated == "img-src" and blocked == []
     finally:
         context.close()
 
