@@ -298,6 +298,12 @@ def marker_centre(page, frame, site_id: str, timeout_ms: float = 10_000) -> tupl
         box = again
 
 
+def painted(frame) -> None:
+    """Wait until the frame has painted twice: layers redrawn after a move (canvas layers
+    draw in the next animation frame) are on screen. A signal, not a fixed sleep."""
+    frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def click_map_at(page, frame, lon: float, lat: float, zoom: float | None = None) -> None:
     """Click the st_folium map in ``frame`` at (lon, lat) with the mouse, as a reader
     would (e.g. on a point of a canvas layer, which has no DOM element to click).
@@ -314,7 +320,7 @@ def click_map_at(page, frame, lon: float, lat: float, zoom: float | None = None)
     }}"""
     if zoom is not None:
         frame.evaluate(f"() => window.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
-        page.wait_for_timeout(300)
+        painted(frame)
     elif not frame.evaluate(inside):
         frame.evaluate(f"() => window.map.panTo([{lat}, {lon}], {{animate: false}})")
     point = frame.evaluate(f"() => window.map.latLngToContainerPoint([{lat}, {lon}])")

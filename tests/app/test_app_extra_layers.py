@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import REPO_ROOT, app_exceptions, folium_frame, goto_app, wait_for_app
+from browser_support import (
+    REPO_ROOT,
+    app_exceptions,
+    click_map_at,
+    folium_frame,
+    goto_app,
+    wait_for_app,
+)
 from tests.factories import synthetic_points, tree_digest
 
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
@@ -52,11 +59,7 @@ def test_folder_and_uploaded_layers_render_and_stay_inert(page, start_app, extra
     assert page.get_by_text("my-points", exact=False).count() >= 1
     # The hostile point's popup shows the payload as text.
     lon, lat = HOSTILE_AT
-    frame.evaluate(f"window.map.setView([{lat}, {lon}], 11, {{animate: false}})")
-    page.wait_for_timeout(500)
-    point = frame.evaluate(f"window.map.latLngToContainerPoint([{lat}, {lon}])")
-    box = frame.locator(".leaflet-container").bounding_box()
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    click_map_at(page, frame, lon, lat, zoom=11)
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10_000)
     assert PAYLOAD in popup.inner_text() and popup.locator("img, script").count() == 0

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from browser_support import REPO_ROOT, app_exceptions, folium_frame, goto_app
+from browser_support import REPO_ROOT, app_exceptions, click_map_at, folium_frame, goto_app
 from layers import extra
 from layers.data.filters import Filters, filter_events, sites_shown
 from layers.data.load import load_atlas
@@ -707,11 +707,7 @@ def test_extra_layers_draw_on_canvas_and_popups_show_hostile_text_inert(
 
     # Zoom in on the hostile point, so no synthetic point is near, and click it.
     lon, lat = HOSTILE_AT
-    frame.evaluate(f"() => window.map.setView([{lat}, {lon}], 10, {{animate: false}})")
-    page.wait_for_timeout(300)
-    point = frame.evaluate(f"() => window.map.latLngToContainerPoint([{lat}, {lon}])")
-    box = frame.locator(".leaflet-container").bounding_box()
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    click_map_at(page, frame, lon, lat, zoom=10)
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10_000)
     text = popup.inner_text()
