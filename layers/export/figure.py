@@ -307,10 +307,10 @@ class _Sheet:
         """Title, caption, map and key; returns the note lines that did not fit."""
         width, height = _size(fig)
         margin = 0.35
-        title_lines = textwrap.wrap(self.title, _chars(width - 2 * margin, 13, bold=True))
+        title_lines = _lines(self.title, _chars(width - 2 * margin, 13, bold=True))
         y = height - margin
         y = _write(fig, margin, y, "\n".join(title_lines), 13, weight="bold")
-        cap = textwrap.wrap(self.caption, _chars(width - 2 * margin, 7.5))
+        cap = _lines(self.caption, _chars(width - 2 * margin, 7.5))
         y = _write(fig, margin, y - 0.04, "\n".join(cap), 7.5, color="#333333")
         map_top = y - 0.12
         map_w = width * 0.6
@@ -404,7 +404,7 @@ class _Sheet:
             fig,
             x,
             top,
-            "\n".join(textwrap.wrap(_LEGEND_TITLE, _chars(width, 8, bold=True))),
+            "\n".join(_lines(_LEGEND_TITLE, _chars(width, 8, bold=True))),
             8,
             weight="bold",
         )
@@ -450,7 +450,7 @@ class _Sheet:
                 fig,
                 x + 0.32,
                 y - 0.03,
-                "\n".join(textwrap.wrap(words, _chars(width - 0.32, 7.5))),
+                "\n".join(_lines(words, _chars(width - 0.32, 7.5))),
                 7.5,
             )
             y -= 0.26
@@ -458,7 +458,7 @@ class _Sheet:
             fig,
             x,
             y - 0.04,
-            "\n".join(textwrap.wrap(_LEGEND_NOTE, _chars(width, 6.5))),
+            "\n".join(_lines(_LEGEND_NOTE, _chars(width, 6.5))),
             6.5,
             color="#444444",
         )
@@ -536,9 +536,14 @@ def _write(fig, x: float, top: float, text: str, points: float, **style) -> floa
     return top - _line_height(points) * (text.count("\n") + 1) - 0.02
 
 
+def _lines(text: str, chars: int, subsequent_indent: str = "") -> list[str]:
+    """Wrapped lines; hyphenated words stay whole (Secretary-General), long URLs are cut."""
+    return textwrap.wrap(text, chars, subsequent_indent=subsequent_indent, break_on_hyphens=False)
+
+
 def _wrap(items: list[str], chars: int) -> str:
     return "\n".join(
-        line for item in items for line in textwrap.wrap(_text(item), chars, subsequent_indent="  ")
+        line for item in items for line in _lines(_text(item), chars, subsequent_indent="  ")
     )
 
 
@@ -547,7 +552,7 @@ def _fill(fig, x, top, width, bottom, lines: list[str], points: float) -> list[s
     chars = _chars(width, points)
     y = top
     for index, line in enumerate(lines):
-        wrapped = textwrap.wrap(line, chars, subsequent_indent="   ", break_long_words=True)
+        wrapped = _lines(line, chars, subsequent_indent="   ")
         if y - _line_height(points) * len(wrapped) < bottom:
             return lines[index:]
         y = _write(fig, x, y, "\n".join(wrapped), points) - 0.01

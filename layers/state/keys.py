@@ -44,6 +44,10 @@ UPLOAD_KEY = "uploads"
 PARSED_UPLOADS_KEY = "_uploads-parsed"
 PLAIN_PREFIX = "plain-"  # + extra layer id: that plain layer's checkbox
 
+# --- figures and slides (layers.ui.figure_download) ---------------------------------------
+FIGURE_FORMAT_KEY = "figure-format"
+FIGURE_SIZE_KEY = "figure-size"
+
 
 def layer_key(layer_id: str) -> str:
     return f"{LAYER_PREFIX}{layer_id}"
