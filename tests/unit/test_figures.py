@@ -10,10 +10,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from factories import event, layer, shipped_atlas, site_feature, source, write_dataset
 from PIL import Image
 from pypdf import PdfReader
 
+from factories import event, layer, shipped_atlas, site_feature, source, write_dataset
 from layers.__main__ import main
 from layers.data.filters import Filters, filter_events, sites_shown
 from layers.data.load import load_atlas
@@ -101,7 +101,7 @@ def test_svg_keeps_words_as_text_with_every_grade_and_each_shown_site(atlas, who
     assert "Dataset: DPRK–Syria Atlas dataset, version 1.0.0" in text
     assert "Drawn 26 November 2026" in text
     assert "Filters: years 1966–" in text
-    assert b"<path" in whole_map_svg and b'font-family' in whole_map_svg  # text, not outlines
+    assert b"<path" in whole_map_svg and b"font-family" in whole_map_svg  # text, not outlines
 
 
 def test_every_source_of_the_shown_events_is_a_numbered_note(atlas, whole_map_svg):
