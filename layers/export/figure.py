@@ -339,11 +339,10 @@ class _Sheet:
 
     def _draw_map(self, ax) -> None:
         _draw_basemap(ax)
-        lat0 = (self.frame.south + self.frame.north) / 2
-        ax.set_aspect(1 / math.cos(math.radians(lat0)), adjustable="datalim")
-        ax.set_xlim(self.frame.west, self.frame.east)
-        ax.set_ylim(self.frame.south, self.frame.north)
-        ax.apply_aspect()  # final limits now, so labels can be placed in display space
+        west, south, east, north = _fit(self.frame, ax)
+        ax.set_aspect("auto")  # _fit gave the limits the box's shape, at the right scale
+        ax.set_xlim(west, east)
+        ax.set_ylim(south, north)
         _governorate_labels(ax)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -625,6 +624,25 @@ def _marker_box(ax, site: Site) -> tuple[float, float, float, float]:
 
 def _overlap(a, b) -> bool:
     return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
+
+
+def _fit(frame: Frame, ax) -> tuple[float, float, float, float]:
+    """The frame grown to the axes' shape, a degree of longitude drawn cos(latitude) times
+    a degree of latitude (the scale of the map at its centre)."""
+    box = ax.get_position()
+    width, height = _size(ax.figure)
+    ratio = (box.width * width) / (box.height * height)  # the box's width / height
+    lat0 = (frame.south + frame.north) / 2
+    shrink = math.cos(math.radians(lat0))
+    span_x = (frame.east - frame.west) * shrink
+    span_y = frame.north - frame.south
+    if span_x / span_y < ratio:
+        span_x = span_y * ratio
+    else:
+        span_y = span_x / ratio
+    lon0 = (frame.west + frame.east) / 2
+    half_x = span_x / shrink / 2
+    return lon0 - half_x, lat0 - span_y / 2, lon0 + half_x, lat0 + span_y / 2
 
 
 def _scale_bar(ax) -> None:

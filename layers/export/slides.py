@@ -35,7 +35,7 @@ from layers.export.formats import xml_chars
 from layers.render.style import GRADE_STYLES, NO_LINK_STYLE, GradeStyle
 from layers.render.words import citation_text, day_label
 
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
+WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in, PowerPoint's 16:9
 PICTURE_DPI = 150  # sharp on a projector, and a lesson of 11 steps stays a few megabytes
 _TITLE_ONLY, _TITLE = 5, 0  # layouts of python-pptx's default template
 _SHAPES = {
