@@ -291,5 +291,6 @@ def test_download_buttons_offer_every_format_built_on_click():
         "CSV (spreadsheet)",
         "KML (Google Earth)",
         "Offline HTML page and printable handout",
+        "Download figure",
     }
     assert all(proto.deferred_file_id for proto in buttons.values())  # built only on click
