@@ -32,8 +32,11 @@ from typing import Literal
 
 import geopandas as gpd
 import matplotlib
+import numpy as np
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure, SubFigure
-from matplotlib.patches import Ellipse, FancyArrow, Rectangle
+from matplotlib.patches import Ellipse, FancyArrow, PathPatch, Rectangle
+from matplotlib.path import Path
 
 from layers.data.filters import Filters, filter_events, sites_shown
 from layers.data.geo import SYRIA_BOX
@@ -205,30 +208,52 @@ def _frame_for(filters: Filters, sites: list[Site]) -> Frame:
     return Frame(min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad)
 
 
+#: How each basemap layer is drawn, as `layers.map.basemap` styles it for Leaflet.
+_FILLS: dict[str, dict[str, object]] = {
+    "sea": {"facecolor": SEA, "edgecolor": "none", "linewidth": 0},
+    "land": {"facecolor": "#f3f2ee", "edgecolor": "none", "linewidth": 0},
+    "countries": {"facecolor": "white", "edgecolor": "none", "linewidth": 0, "alpha": 0.7},
+    "lakes": {"facecolor": SEA, "edgecolor": WATER, "linewidth": 0.4},
+}
+_LINES: dict[str, dict[str, object]] = {
+    "rivers": {"colors": WATER, "linewidths": 0.9},
+    "coast": {"colors": "#9db8cf", "linewidths": 0.5},
+    "governorate_lines": {"colors": "#b4b4b4", "linewidths": 0.5, "linestyles": (0, (3, 3))},
+    "borders": {"colors": "#8a8a8a", "linewidths": 0.9},
+}
+
+
 @cache
-def _basemap(name: str) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame.from_features(load_layer(name)["features"], crs="EPSG:4326")
+def _basemap_paths(name: str) -> tuple[Path, ...]:
+    """A basemap layer read with geopandas once per process, as matplotlib paths (polygons
+    with their holes, or lines): each figure then draws them without converting again."""
+    frame = gpd.GeoDataFrame.from_features(load_layer(name)["features"], crs="EPSG:4326")
+    if name == "countries":  # only Syria is drawn, a shade lighter than its neighbours
+        frame = frame[frame["name"] == "Syria"]
+    paths = []
+    for geometry in frame.geometry:
+        for part in getattr(geometry, "geoms", [geometry]):
+            if part.geom_type == "Polygon":
+                rings = [part.exterior, *part.interiors]
+                paths.append(
+                    Path.make_compound_path(*(Path(np.asarray(r.coords)[:, :2]) for r in rings))
+                )
+            else:
+                paths.append(Path(np.asarray(part.coords)[:, :2]))
+    return tuple(paths)
 
 
 def _draw_basemap(ax) -> None:
     """The offline basemap as `layers.map.basemap` draws it: fills, water and lines."""
     ax.set_facecolor(NO_DATA)
-    styles = {
-        "sea": {"color": SEA, "linewidth": 0},
-        "land": {"color": "#f3f2ee", "linewidth": 0},
-        "lakes": {"facecolor": SEA, "edgecolor": WATER, "linewidth": 0.4},
-        "rivers": {"color": WATER, "linewidth": 0.9},
-        "coast": {"color": "#9db8cf", "linewidth": 0.5},
-        "governorate_lines": {"color": "#b4b4b4", "linewidth": 0.5, "linestyle": (0, (3, 3))},
-        "borders": {"color": "#8a8a8a", "linewidth": 0.9},
-    }
     for name in LAYER_FILES:
-        layer = _basemap(name)
-        if name == "countries":
-            syria = layer[layer["name"] == "Syria"]
-            syria.plot(ax=ax, color="white", alpha=0.7, linewidth=0, aspect=None)
-            continue
-        layer.plot(ax=ax, aspect=None, **styles[name])
+        paths = _basemap_paths(name)
+        if name in _FILLS:
+            patches = [PathPatch(path) for path in paths]
+            ax.add_collection(PatchCollection(patches, **_FILLS[name]), autolim=False)
+        else:
+            lines = [path.vertices for path in paths]
+            ax.add_collection(LineCollection(lines, **_LINES[name]), autolim=False)
 
 
 def _governorate_labels(ax) -> None:
