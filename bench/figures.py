@@ -21,11 +21,15 @@ def _baseline_png() -> bytes:
     """An A4 page at 300 dpi with the offline basemap only: no sites, no text."""
     from matplotlib.figure import Figure
 
+    from layers.data.geo import SYRIA_BOX
     from layers.export.figure import DPI, SIZES, _draw_basemap
 
     fig = Figure(figsize=SIZES["a4"])
     ax = fig.add_axes((0.03, 0.04, 0.6, 0.8))
     _draw_basemap(ax)
+    west, south, east, north = SYRIA_BOX
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
