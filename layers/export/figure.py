@@ -26,6 +26,7 @@ import datetime as dt
 import io
 import math
 import textwrap
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -79,6 +80,9 @@ RC = {
     "font.family": "DejaVu Sans",
 }
 matplotlib.rcParams.update(RC)
+# DejaVu Sans has no Hangul or CJK glyphs: such a title prints as boxes in PNG and PDF (the SVG
+# keeps the text). Known and documented; not worth a warning per character on every export.
+warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
 
 _MARKERS = {"square": "s", "circle": "o", "triangle-up": "^", "diamond": "D", "cross": "o"}
 _M_PER_DEG = 111_320.0
