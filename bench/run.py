@@ -40,6 +40,7 @@ REPO_ROOT = BENCH_DIR.parent
 # The repo (for `layers`, which bare_page.py imports under AppTest) and tests/ (harness).
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "tests")]
 
+from figures import measure_figures  # noqa: E402
 from measure import (  # noqa: E402
     FILTER_LAYER,
     Budget,
@@ -72,6 +73,7 @@ TARGET_RERUN_MS = 50.0
 TARGET_EXTRA_RATIO = 2.0
 TARGET_EXTRA_FILTER_S = 1.0
 TARGET_RSS_MB = 300.0
+TARGET_FIGURE_S = 2.0
 
 
 # --------------------------------------------------------------------------- machine
@@ -176,7 +178,9 @@ def fmt(x: float | None, unit: str) -> str:
     return str(x)
 
 
-def build_table(loads, filt, reruns, extra=None, rss=None, bundle=None) -> list[dict[str, Any]]:
+def build_table(
+    loads, filt, reruns, extra=None, rss=None, bundle=None, figures=None
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
     def row(metric, app, bare, unit, target="", met=None, r="auto"):
@@ -306,6 +310,19 @@ def build_table(loads, filt, reruns, extra=None, rss=None, bundle=None) -> list[
             "ms",
             r=None,
         )
+    base = (figures or {}).get("baseline", {}).get("samples_s", [])
+    for fmt in ("png", "svg", "pdf"):
+        samples = (figures or {}).get(fmt, {}).get("samples_s", [])
+        if samples:
+            row(
+                f"Figure of the whole map, {fmt.upper()} A4 (all notes), median "
+                f"(n={len(samples)}); baseline: the basemap alone, PNG A4 300 dpi",
+                median(samples),
+                median(base),
+                "s",
+                f"≤ {TARGET_FIGURE_S:.0f} s",
+                met_le(median(samples), TARGET_FIGURE_S),
+            )
     if reruns:
         a, b = reruns.get("app"), reruns.get("bare")
         av = [x * 1000 for x in a["runs_s"]] if a else []
@@ -468,9 +485,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--skip",
         action="append",
         default=[],
-        choices=["loads", "filter", "extra", "bundle", "reruns"],
+        choices=["loads", "filter", "extra", "bundle", "reruns", "figure"],
         help="skip a part (repeatable)",
     )
+    p.add_argument("--figure-runs", type=int, default=3, help="timed renders per format (3)")
     p.add_argument("--out", type=Path, default=RESULTS, help=f"JSON output ({RESULTS})")
     return p.parse_args(argv)
 
@@ -630,10 +648,20 @@ def main(argv: list[str] | None = None) -> int:
             errors.append(f"{CHROMIUM_PATH} not found (make browser)")
     if "reruns" not in args.skip:
         run_reruns(args, budget, errors, result)
+    if "figure" not in args.skip:
+        log(f"\nFigures of the whole map ({args.figure_runs} timed renders per format):")
+        result["figures"] = {}
+        measure_figures(args.figure_runs, budget, errors, result["figures"])
 
     loads, filt, reruns = result.get("loads"), result.get("filter"), result.get("reruns")
     rows = build_table(
-        loads, filt, reruns, result.get("extra"), result.get("rss_peak_mb"), result.get("bundle")
+        loads,
+        filt,
+        reruns,
+        result.get("extra"),
+        result.get("rss_peak_mb"),
+        result.get("bundle"),
+        result.get("figures"),
     )
     result["table"] = rows
     if loads:

@@ -1,5 +1,7 @@
 """Command line: `python -m layers validate PATH...`, `python -m layers schema` and
-`python -m layers export --format geojson|csv|kml|html [filters] -o FILE`."""
+`python -m layers export --format geojson|csv|kml|html|png|svg|pdf [filters] -o FILE`
+(a figure also takes `--size a4|letter|16:9`), and
+`python -m layers export --format pptx --lesson LESSON_ID -o FILE`."""
 
 from __future__ import annotations
 
@@ -138,13 +140,16 @@ def _bound(last: bool):
 
 #: The export formats (layers.export.FORMATS has their suffixes and MIME types; a test keeps
 #: the two in step). Named here so that `validate` need not import the export code.
-EXPORT_FORMATS = ("geojson", "csv", "kml", "html")
+EXPORT_FORMATS = ("geojson", "csv", "kml", "html", "png", "svg", "pdf", "pptx")
+FIGURE_FORMATS = ("png", "svg", "pdf")
+FIGURE_SIZES = ("a4", "letter", "16:9")
 
 
 def _add_export_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     out = commands.add_parser(
         "export",
-        help="write the filtered events as GeoJSON, CSV, KML or one offline HTML file",
+        help="write the filtered events as GeoJSON, CSV, KML or one offline HTML file, a "
+        "figure of the map (PNG, SVG, PDF), or a lesson as slides (PPTX)",
         description="Export the events that match the filters, with their provenance. "
         "List options take one or more values and may repeat.",
     )
@@ -176,6 +181,15 @@ def _add_export_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
         help="events at these sites (S1, S2, ...); Syria-wide events are then left out",
     )  # fmt: skip
     out.add_argument(
+        "--size", choices=FIGURE_SIZES,
+        help="a figure's page (png, svg, pdf): A4 or Letter landscape, or a 16:9 slide "
+        "(default a4)",
+    )  # fmt: skip
+    out.add_argument(
+        "--lesson", metavar="LESSON_ID",
+        help="with --format pptx: the lesson to turn into slides (its steps set the filters)",
+    )  # fmt: skip
+    out.add_argument(
         "-o", "--output", required=True, type=Path, metavar="FILE",
         help="the file to write (never inside the data folder)",
     )  # fmt: skip
@@ -195,6 +209,13 @@ def run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parser.error(f"-o {args.output}: not a file in an existing folder")
     if args.first and args.last and args.first > args.last:
         parser.error(f"--from {args.first} is after --to {args.last}")
+    if args.size and args.format not in FIGURE_FORMATS:
+        parser.error(f"--size applies to the figure formats ({', '.join(FIGURE_FORMATS)})")
+    if (args.format == "pptx") != bool(args.lesson):
+        parser.error("--format pptx needs --lesson LESSON_ID, and --lesson needs --format pptx")
+    filtered = args.first or args.last or args.links or args.grades or args.sites
+    if args.format == "pptx" and filtered:
+        parser.error("--format pptx takes no filters: each step of the lesson sets its own")
     atlas = load_atlas()
     for problem in atlas.problems:
         print(f"{problem.severity}: {problem}", file=sys.stderr)
@@ -204,6 +225,8 @@ def run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             f"--site: unknown site id(s) {', '.join(unknown)}; "
             f"known: {', '.join(sorted(atlas.sites))}"
         )
+    if args.format == "pptx":
+        return _export_slides(atlas, args, parser)
     defaults = Filters()
     first, last = args.first, args.last
     filters = Filters(
@@ -217,12 +240,33 @@ def run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         site_ids=frozenset(args.sites) if args.sites else None,
     )
     try:
-        export(atlas, filters, args.format, args.output)
+        export(atlas, filters, args.format, args.output, size=args.size or "a4")
     except OSError as exc:
         print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     count = len(filter_events(atlas, filters))
     print(f"wrote {count} event(s) as {args.format} to {args.output}")
+    return 0
+
+
+def _export_slides(atlas, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Write a lesson's slides; an unknown or invalid lesson is named, with the known ones."""
+    from layers.data.load import data_dir
+    from layers.export.slides import lesson_slides
+
+    lessons, problems = load_lessons(data_dir(), atlas)
+    for problem in problems:
+        print(f"{problem.severity}: {problem}", file=sys.stderr)
+    lesson = next((item for item in lessons if item.id == args.lesson), None)
+    if lesson is None:
+        known = ", ".join(item.id for item in lessons) or "none"
+        parser.error(f"--lesson: no valid lesson {args.lesson!r}; known: {known}")
+    try:
+        args.output.write_bytes(lesson_slides(atlas, lesson))
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(lesson.steps)} step(s) of {lesson.id} as slides to {args.output}")
     return 0
 
 

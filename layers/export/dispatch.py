@@ -6,11 +6,13 @@ Usage (the paragraph for the README)::
     python -m layers export --format csv --grade alleged --from 2016 -o alleged.csv
     python -m layers export --format kml --site S1 S2 -o kibar-masyaf.kml
     python -m layers export --format html --from 2007-09 --to 2019 -o handout.html
+    python -m layers export --format png --site S1 --size 16:9 -o al-kibar.png
+    python -m layers export --format pptx --lesson north-korea-in-syria -o lesson.pptx
 
 `--from`/`--to` take a year, a month (2017-03) or a day (2017-03-05); `--link-type`,
 `--grade` and `--site` take one or more values and may repeat. Nothing is ever written
 inside the data folder. In the app: `data, filename, mime = export_bytes(atlas, filters,
-"csv")` for a download button.
+"csv")` for a download button; `size=` and `highlight=` shape a figure (png, svg, pdf).
 """
 
 from __future__ import annotations
@@ -26,16 +28,20 @@ from layers.data.load import DEFAULT_DATA_DIR, data_dir
 from layers.data.model import Atlas
 from layers.data.schema import Grade, LinkType
 from layers.export.bundle import html_bundle
+from layers.export.figure import FIGURE_FORMATS, Size, figure_bytes
 from layers.export.formats import write_csv, write_geojson, write_kml
 from layers.export.provenance import Job, provenance
 
-Format = Literal["geojson", "csv", "kml", "html"]
+Format = Literal["geojson", "csv", "kml", "html", "png", "svg", "pdf", "pptx"]
 #: Format -> (file suffix, MIME type).
 FORMATS: dict[str, tuple[str, str]] = {
     "geojson": (".geojson", "application/geo+json"),
     "csv": (".csv", "text/csv"),
     "kml": (".kml", "application/vnd.google-earth.kml+xml"),
     "html": (".html", "text/html"),
+    **FIGURE_FORMATS,
+    # A lesson's slides (`layers.export.slides`): made from a lesson, not from filters.
+    "pptx": (".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
 }
 _WRITERS: dict[str, Callable[[Job], bytes]] = {
     "geojson": write_geojson,
@@ -50,16 +56,27 @@ class ExportPathError(ValueError):
 
 
 def export_bytes(
-    atlas: Atlas, filters: Filters, fmt: Format, *, exported_at: dt.datetime | None = None
+    atlas: Atlas,
+    filters: Filters,
+    fmt: Format,
+    *,
+    exported_at: dt.datetime | None = None,
+    size: Size = "a4",
+    highlight: frozenset[str] = frozenset(),
 ) -> tuple[bytes, str, str]:
     """The export as (bytes, file name, MIME type), for a download button or a file."""
-    if fmt not in _WRITERS:
-        raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt not in _WRITERS and fmt not in FIGURE_FORMATS:
+        expected = ", ".join(f for f in FORMATS if f != "pptx")
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {expected}")
     when = exported_at or dt.datetime.now(dt.UTC)
+    _, mime = FORMATS[fmt]
+    name = file_name(atlas, filters, fmt, when)
+    if fmt in FIGURE_FORMATS:
+        data = figure_bytes(atlas, filters, fmt, size=size, highlight=highlight, drawn_at=when)
+        return data, name, mime
     events = filter_events(atlas, filters)
     job = Job(atlas, filters, events, provenance(atlas, filters, events, when, fmt))
-    suffix, mime = FORMATS[fmt]
-    return _WRITERS[fmt](job), file_name(atlas, filters, fmt, when), mime
+    return _WRITERS[fmt](job), name, mime
 
 
 def file_name(atlas: Atlas, filters: Filters, fmt: Format, when: dt.datetime) -> str:
@@ -115,9 +132,10 @@ def export(
     path: Path,
     *,
     exported_at: dt.datetime | None = None,
+    size: Size = "a4",
 ) -> Path:
     """Write the export to `path` (never inside the data folder) and return the path."""
     refuse_data_dir(path)
-    data, _, _ = export_bytes(atlas, filters, fmt, exported_at=exported_at)
+    data, _, _ = export_bytes(atlas, filters, fmt, exported_at=exported_at, size=size)
     path.write_bytes(data)
     return path

@@ -47,6 +47,10 @@ PARSED_UPLOADS_KEY = "_uploads-parsed"
 PLAIN_PREFIX = "plain-"  # + extra layer id: that plain layer's checkbox
 ONLY_PREFIX = "only-"  # + a filter's key: its "only one ..." box
 
+# --- figures and slides (layers.ui.figure_download) ---------------------------------------
+FIGURE_FORMAT_KEY = "figure-format"
+FIGURE_SIZE_KEY = "figure-size"
+
 
 def layer_key(layer_id: str) -> str:
     return f"{LAYER_PREFIX}{layer_id}"

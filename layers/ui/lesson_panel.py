@@ -12,6 +12,7 @@ from layers.render import frontend
 from layers.render import html as atlas_html
 from layers.state import keys
 from layers.state import lesson_player as presenter
+from layers.ui.figure_download import slides_button
 from layers.ui.page import show_html, widget_label
 
 
@@ -73,5 +74,6 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
         )
         if not projector:
             st.info(step.presenter_notes, icon=":material/record_voice_over:")
+            slides_button(atlas, lesson)
     # Arrow keys step through the lesson: a script in a zero-height same-origin frame.
     components.html(frontend.script_element("arrow-keys.js"), height=0)

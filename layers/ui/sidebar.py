@@ -24,6 +24,7 @@ from layers.state import lesson_player as presenter
 from layers.state import url as urlstate
 from layers.state.reset import reset_view
 from layers.state.scene import Scene
+from layers.ui.figure_download import figure_button
 from layers.ui.page import caption, initial, show_html, widget_label
 
 
@@ -138,6 +139,7 @@ def sidebar(scene: Scene, lessons: list[Lesson], plain: list) -> None:
         extra_layer_controls(plain)
         show_html(atlas_html.legend_html())
         export_buttons(atlas, scene.filters, scene.events)
+        figure_button(scene)
         with st.popover("Cite this view", icon=":material/format_quote:"):
             st.code(
                 urlstate.citation(

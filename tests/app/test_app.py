@@ -328,6 +328,7 @@ def test_download_buttons_offer_every_format_built_on_click():
         f"CSV (spreadsheet): {held}",
         f"KML (Google Earth): {held}",
         "Offline HTML page and printable handout",
+        "Download figure",
     }
     assert all(proto.deferred_file_id for proto in buttons.values())  # built only on click
 
