@@ -186,10 +186,10 @@ def test_hostile_text_in_the_data_shows_as_text(hostile):
     Image.open(io.BytesIO(png)).verify()
 
 
-def test_export_bytes_names_the_figure_with_the_version_and_time(atlas):
+def test_export_bytes_names_the_figure_with_the_version_filters_and_day(atlas):
     data, name, mime = export_bytes(atlas, Filters(), "pdf", exported_at=WHEN, size="16:9")
     assert data.startswith(b"%PDF")
-    assert (name, mime) == ("dprk-syria-atlas-1.0.0-20261126T123005Z.pdf", "application/pdf")
+    assert (name, mime) == ("dprk-syria-atlas-1.0.0-all-20261126.pdf", "application/pdf")
     assert FORMATS["svg"] == (".svg", "image/svg+xml")
 
 
