@@ -21,11 +21,18 @@ from layers.ui.page import caption, show_html
 from layers.ui.uploads import PageExtras
 
 
-def atlas_map(scene: Scene, extras: PageExtras) -> str | None:
-    """Draw the map and the view's summary; returns the tooltip of a clicked marker."""
+def atlas_map(scene: Scene, extras: PageExtras, *, present: bool = False) -> str | None:
+    """Draw the map and the view's summary; returns the tooltip of a clicked marker.
+
+    ``present``: the projector stage's map, with large labels, the height of the screen
+    (static/atlas/stage.css) and no summary under it."""
     state = st.session_state
     fly = state.get(keys.FLY_KEY)
-    groups = [mapview.site_layer(scene.atlas, scene.sites, scene.events, highlight=scene.highlight)]
+    groups = [
+        mapview.site_layer(
+            scene.atlas, scene.sites, scene.events, highlight=scene.highlight, present=present
+        )
+    ]
     if extras.shown_plain:
         groups.append(plain_layer_group(extras.shown_plain, published=extras.published))
     result = st_folium(
@@ -38,7 +45,8 @@ def atlas_map(scene: Scene, extras: PageExtras) -> str | None:
         height=600,
         use_container_width=True,
     )
-    caption(summary.view_summary(scene.atlas, scene.filters, scene.events, scene.sites))
+    if not present:
+        caption(summary.view_summary(scene.atlas, scene.filters, scene.events, scene.sites))
     return (result or {}).get("last_object_clicked_tooltip")
 
 

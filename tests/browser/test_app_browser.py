@@ -204,7 +204,7 @@ def test_a_lesson_steps_with_the_keyboard_and_the_projector_hides_notes(page, ap
     assert "step 1 of" in step.inner_text()
     notes = page.locator('[data-testid="stAlertContentInfo"]').count()
     assert notes >= 1
-    page.wait_for_function("document.__atlasArrowKeys === true", timeout=15_000)  # handler on
+    page.wait_for_function("window.atlasLessonKey !== undefined", timeout=15_000)  # keys on
     page.locator("h1").first.click()  # focus the page, outside any text field
     page.keyboard.press("ArrowRight")
     step.get_by_text("step 2 of", exact=False).wait_for(timeout=15_000)
