@@ -26,6 +26,7 @@ FLY_KEY = "fly-to"  # (lat, lon, zoom) the map should move to; kept until the ne
 
 # --- presenting --------------------------------------------------------------------------
 PROJECTOR_KEY = "projector"
+BEFORE_LESSON_KEY = "_view-before-lesson"  # the View to restore when the lesson is left
 URL_APPLIED_KEY = "_url-applied"  # the URL is read on a session's first run only
 URL_NOTICES_KEY = "url-notices"  # kept for the session: vanishing notices would shift the map
 

@@ -4,9 +4,12 @@ dict here."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from layers.data.filters import FIRST_YEAR, last_year
+from layers.data.geo import START_ZOOM, SYRIA_CENTRE
 from layers.data.lessons import Lesson
 from layers.data.search import search
 from layers.data.view import View, default_view
@@ -49,13 +52,47 @@ def test_going_past_either_end_stays_on_the_first_or_last_step() -> None:
     assert lesson_player.step_index(state, lesson) == count - 1
 
 
-def test_a_step_keeps_the_readers_basemap_and_closing_keeps_the_filters() -> None:
+def test_a_step_keeps_the_readers_basemap() -> None:
     state = {keys.BASEMAP_KEY: "osm"}
     lesson_player.go_to_step(state, _lesson(), 1, atlas())
     assert state[keys.BASEMAP_KEY] == "osm"
-    years = state[keys.YEARS_KEY]
-    lesson_player.choose_lesson(state, list(lessons()), atlas(), None)
-    assert state[keys.LESSON_KEY] is None and state[keys.YEARS_KEY] == years
+
+
+def _choose(state: dict, lesson_id: str | None) -> None:
+    """What the sidebar's lesson box does: it writes the choice, then calls back."""
+    state[keys.LESSON_KEY] = lesson_id
+    lesson_player.choose_lesson(state, list(lessons()), atlas(), lesson_id)
+
+
+def test_leaving_a_lesson_restores_the_view_from_before_it() -> None:
+    before = View(years=(2007, 2011), site="S1", center=(35.7, 39.8), zoom=9.0, basemap="osm")
+    state = to_session(before, atlas())
+    _choose(state, LESSON)
+    for index in (3, 5, 1):  # step through; the remembered view stays the first one
+        lesson_player.go_to_step(state, _lesson(), index, atlas())
+    assert from_session(state, atlas()).years != before.years
+    _choose(state, None)
+    assert from_session(state, atlas()) == before
+    assert state[keys.FLY_KEY] == (35.7, 39.8, 9.0)  # the map goes back too
+    assert lesson_player.step_highlights(state, list(lessons())) == set()
+
+
+def test_leaving_a_lesson_opened_from_a_link_shows_the_default_view_over_syria() -> None:
+    state: dict = {}
+    lesson_player.apply_url_once(state, {"lesson": [LESSON], "step": ["6"]}, atlas(), lessons())
+    state[keys.BASEMAP_KEY] = "osm"  # the reader's choice survives
+    _choose(state, None)
+    assert from_session(state, atlas()) == dataclasses.replace(default_view(), basemap="osm")
+    lat, lon, zoom = state[keys.FLY_KEY]
+    assert (lat, lon) == SYRIA_CENTRE and zoom == START_ZOOM
+
+
+def test_a_default_view_before_the_lesson_flies_back_over_syria() -> None:
+    state = to_session(default_view(), atlas())
+    _choose(state, LESSON)
+    _choose(state, None)
+    assert from_session(state, atlas()) == default_view()
+    assert state[keys.FLY_KEY] == (*SYRIA_CENTRE, START_ZOOM)
 
 
 def test_the_url_is_read_once_and_a_step_link_takes_the_steps_filters() -> None:
