@@ -75,3 +75,16 @@ def test_a_step_link_opens_the_step_with_its_own_view(lesson, index) -> None:
     assert float(at.query_params["zoom"]) == zoom
     centre = [float(part) for part in at.query_params["center"].split(",")]
     assert centre == pytest.approx([lat, lon], abs=1e-4)
+
+
+def test_leaving_the_lesson_puts_back_the_filters_from_before_it() -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.slider(key=keys.YEARS_KEY).set_value((1990, 2010)).run()
+    at.selectbox(key=keys.LESSON_KEY).set_value("north-korea-in-syria").run()
+    next(b for b in at.button if b.label == "Next step").click().run()
+    assert at.slider(key=keys.YEARS_KEY).value == (2001, 2018)  # step 2's years
+    at.selectbox(key=keys.LESSON_KEY).set_value(None).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.slider(key=keys.YEARS_KEY).value == (1990, 2010)
+    assert all(box.value for box in at.checkbox if box.key and box.key.startswith("layer-"))
+    assert "lesson" not in at.query_params and at.query_params["years"] == "1990-2010"

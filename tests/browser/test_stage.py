@@ -48,8 +48,11 @@ BOX_JS = """(selector) => {
 
 
 def _inside(box: dict, width: int, height: int) -> bool:
-    return box["left"] >= 0 and box["top"] >= 0 and box["right"] <= width + 0.5 and (
-        box["bottom"] <= height + 0.5
+    return (
+        box["left"] >= 0
+        and box["top"] >= 0
+        and box["right"] <= width + 0.5
+        and (box["bottom"] <= height + 0.5)
     )
 
 
@@ -75,9 +78,7 @@ def app_page(page, app_url):
     return page
 
 
-@pytest.mark.parametrize(
-    ("width", "height"), [(1024, 768), (1366, 768), (1920, 1080), (390, 844)]
-)
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1366, 768), (1920, 1080), (390, 844)])
 def test_the_stage_fits_one_screen_in_large_type(app_page, width, height):
     page = app_page
     frame = _open_stage(page, width, height, step=2)  # five cited events: the step to fit
