@@ -51,7 +51,7 @@ else:
         problem_notice(problem, problem.severity)
 
     lesson_panel(atlas, lessons)
-    playback.controls()
+    playback.controls(atlas)
     scene = build_scene(atlas, state, lessons)
 
     map_column, detail_column = st.columns([5, 3], gap="medium")
@@ -62,5 +62,5 @@ else:
 
     chronology(scene)
 sidebar(scene, lessons, extras.plain)
-playback.timer()  # last: starting or stopping the timer must not shift the map
+playback.timer(atlas)  # last: starting or stopping the timer must not shift the map
 st.query_params.from_dict(presenter.current_query(state, atlas))

@@ -32,7 +32,9 @@ URL_NOTICES_KEY = "url-notices"  # kept for the session: vanishing notices would
 
 # --- playback ------------------------------------------------------------------------------
 PLAYING_KEY = "playing"
-PLAY_YEAR_KEY = "play-year"
+PLAY_YEAR_KEY = "play-year"  # the year with events being shown
+PLAY_FROM_KEY = "play-from"  # the years before playing, put back when it ends
+PLAY_NOTE_KEY = "play-note"  # "1967–1996: no event": the empty years just passed
 SPEED_KEY = "play-speed"
 LAST_TICK_KEY = "_play-last-tick"
 

@@ -15,6 +15,7 @@ from layers.data.geo import START_ZOOM, SYRIA_CENTRE
 from layers.data.lessons import Lesson, step_as_view, step_view
 from layers.data.model import Atlas
 from layers.data.view import View, default_view
+from layers.state import playback
 from layers.state import url as urlstate
 from layers.state.keys import (
     BASEMAP_KEY,
@@ -67,6 +68,7 @@ def show_view(
 ) -> None:
     """Seed the widgets with a view and move the map there (call before widgets exist)."""
     basemap = state.get(BASEMAP_KEY)
+    playback.forget(state)  # the new view's years replace any playback's
     state.update(to_session(view, atlas))
     if keep_basemap and basemap is not None:
         state[BASEMAP_KEY] = basemap
