@@ -191,3 +191,28 @@ def test_a_step_link_opens_the_map_at_the_steps_view(page, app_url):
     centre = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
     assert centre == pytest.approx([barzeh.lat, barzeh.lon], abs=0.002)
     assert "zoom=12" in page.url and "step=6" in page.url
+
+
+def test_space_on_a_focused_button_moves_one_step_and_outside_a_lesson_the_map_pans(page, app_url):
+    """Space is "next" even on the button just clicked (which it would also press: the step
+    must move once, not twice); without a lesson the map keeps its own arrow keys."""
+    goto_app(page, f"{app_url}/?lesson={LESSON}&step=1")
+    page.wait_for_function("window.atlasLessonKey !== undefined")
+    step = page.locator("section[aria-label='Lesson step']")
+    page.locator(".st-key-lesson-next button").click()
+    step.get_by_text("step 2 of", exact=False).wait_for()
+    wait_for_app(page)
+    page.keyboard.press("Space")
+    step.get_by_text("step 3 of", exact=False).wait_for()
+    wait_for_app(page)
+    assert "step 3 of" in step.inner_text()
+
+    goto_app(page, app_url)
+    frame = folium_frame(page)
+    frame.wait_for_selector(".atlas-marker")
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + 40, box["y"] + box["height"] / 2)
+    before = frame.evaluate("window.map.getCenter().lng")
+    page.keyboard.press("ArrowRight")
+    frame.wait_for_function(f"window.map.getCenter().lng > {before} + 0.1")
+    assert app_exceptions(page) == []
