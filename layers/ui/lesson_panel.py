@@ -41,14 +41,11 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
                 step.citations,
             )
         )
-        back, forward, jump, view = st.columns([1, 1, 2, 1.3], vertical_alignment="center")
-        with back:
+        # A row that wraps, not columns: columns cut the labels ("Pre…", "Nex…") at 1024 px.
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             previous_button(lesson, index, atlas)
-        with forward:
             next_button(lesson, index, atlas)
-        with jump:
             step_list(lesson, index, atlas)
-        with view:
             projector_toggle()
         st.info(step.presenter_notes, icon=":material/record_voice_over:")
     step_keys(lesson, atlas)

@@ -19,18 +19,19 @@ def controls(atlas: Atlas) -> None:
     state = st.session_state
     playing = bool(state.get(keys.PLAYING_KEY))
     first, last = playback.shown_years(state)
-    columns = st.columns([1.2, 1, 1, 1, 1.6, 2], vertical_alignment="center")
+    # A row that wraps, not columns: columns cut the labels at 1024 px.
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     if playing:
-        columns[0].button("Pause", icon=":material/pause:", on_click=playback.pause, args=(state,))
+        row.button("Pause", icon=":material/pause:", on_click=playback.pause, args=(state,))
     else:
-        columns[0].button(
+        row.button(
             "Play years",
             icon=":material/play_arrow:",
             on_click=lambda: playback.start(state, atlas, now=time.monotonic()),
             help=f"Show the events year by year, {first} to {last}, stopping only on years "
             "with events; the years come back as they were at the end",
         )
-    columns[1].button(
+    row.button(
         "Stop",
         icon=":material/stop:",
         on_click=playback.stop,
@@ -38,30 +39,31 @@ def controls(atlas: Atlas) -> None:
         disabled=not playback.active(state),
         help="End the playback and show the years as they were before it",
     )
-    columns[2].button(
+    row.button(
         "Year back",
         icon=":material/chevron_left:",
         on_click=playback.advance,
         args=(state, atlas, -1),
         help="Back to the previous year with events",
     )
-    columns[3].button(
+    row.button(
         "Year on",
         icon=":material/chevron_right:",
         on_click=playback.advance,
         args=(state, atlas, 1),
         help="On to the next year with events",
     )
-    columns[4].selectbox(
+    row.selectbox(
         "Speed",
         list(playback.SPEEDS),
         index=1,
         format_func=playback.SPEED_WORDS.get,
         key=keys.SPEED_KEY,
         label_visibility="collapsed",
+        width=160,
     )
     note = state.get(keys.PLAY_NOTE_KEY)
-    with columns[5]:
+    with row:
         show_html(
             "<div aria-live='polite' data-play-year='{year}'>"
             "<div style='font-size:1.9rem;line-height:1.1'>Up to <strong>{year}</strong></div>"
