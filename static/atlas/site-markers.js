@@ -27,7 +27,7 @@ window.AtlasSiteMarkers = window.AtlasSiteMarkers || function (group, config) {
       L.circleMarker(at, {radius: 17, color: "#e66101", weight: 4, fill: false,
                            interactive: false, className: "atlas-highlight"}).addTo(group);
     }
-    return {at: at, marker: marker,
+    return {at: at, marker: marker, highlight: !!s.highlight,
       dot: L.circleMarker(at, {radius: 3, color: colour, weight: 1, fillOpacity: 1,
                                 interactive: false}),
       leader: L.polyline([at, at], {color: colour, weight: 1.2, interactive: false})};
@@ -85,8 +85,29 @@ window.AtlasSiteMarkers = window.AtlasSiteMarkers || function (group, config) {
     box.classList.toggle("atlas-present", on);
     map.invalidateSize({animate: false});
   }
+  // On the stage, a narrow map at the step's zoom can leave a highlighted site outside
+  // (or on the edge): zoom out about the same centre just enough to show them all.
+  function keepHighlightsInView() {
+    var map = group._map;
+    if (!map || !config.present) { return; }
+    var points = items.filter(function (it) { return it.highlight; })
+      .map(function (it) { return it.at; });
+    if (!points.length) { return; }
+    var c = map.getCenter(), bounds = L.latLngBounds([c, c]);
+    points.forEach(function (p) {
+      bounds.extend(p).extend(L.latLng(2 * c.lat - p.lat, 2 * c.lng - p.lng));
+    });
+    var zoom = map.getBoundsZoom(bounds, false, L.point(70, 70));
+    if (zoom < map.getZoom()) { map.setView(c, zoom, {animate: false}); }
+  }
   function start() {
     present(); layout(); group._map.off("zoomend", onZoom).on("zoomend", onZoom);
+    // streamlit-folium moves the map to the step's view right after this script: check then.
+    setTimeout(function () {
+      var map = group._map;
+      if (map && map._animatingZoom) { map.once("zoomend", keepHighlightsInView); }
+      else { keepHighlightsInView(); }
+    }, 0);
   }
   if (group._map) { start(); } else { group.once("add", start); }
 };

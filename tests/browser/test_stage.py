@@ -41,6 +41,11 @@ SMALL_TEXT_JS = """([root, least]) => {
   return small;
 }"""
 
+RINGS_INSIDE_JS = """() => [...document.querySelectorAll('.atlas-highlight')].every((ring) => {
+  const box = ring.getBoundingClientRect();
+  return box.left >= 0 && box.top >= 0 && box.right <= innerWidth && box.bottom <= innerHeight;
+})"""
+
 BOX_JS = """(selector) => {
   const box = document.querySelector(selector).getBoundingClientRect();
   return {left: box.left, top: box.top, right: box.right, bottom: box.bottom};
@@ -157,6 +162,8 @@ def test_every_step_fits_the_smallest_projector_and_the_keys_work_from_the_map(a
         assert page.get_attribute("section[aria-label='Lesson step']", "data-step") == str(step)
         assert page.get_attribute(STEP_TEXT, "data-overflow") == "false", f"step {step}"
         assert int(page.get_attribute(STEP_TEXT, "data-size")) >= MIN_PX
+        # The step's highlighted sites are on the map, not cut off at its edge.
+        frame.wait_for_function(RINGS_INSIDE_JS)
 
     presses = [
         ("PageDown", 2),
