@@ -19,6 +19,7 @@ from layers.state import lesson_player as presenter
 from layers.ui.page import show_html, widget_label
 
 STEP_KEYS_KEY = "atlas-step-keys"  # the hidden container of the "Go to step N" buttons
+STEP_LIST_KEY = "step-list"  # the step menu: its open state
 
 
 def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
@@ -78,21 +79,30 @@ def next_button(lesson: Lesson, index: int, atlas: Atlas, label: str = "Next ste
 def step_list(
     lesson: Lesson, index: int, atlas: Atlas, label: str = "Step {} of {}", icon: bool = True
 ) -> None:
-    """A menu of every step. Buttons, not a select box: a box whose value the page sets can
-    send a stale value back during the map's next rerun and jump to the old step."""
+    """A menu of every step, closed again once a step is picked (it used to stay open over
+    the map). Buttons, not a select box: a box whose value the page sets can send a stale
+    value back during the map's next rerun and jump to the old step."""
+    state = st.session_state
+
+    def pick(number: int) -> None:
+        presenter.go_to_step(state, lesson, number, atlas)
+        state[STEP_LIST_KEY] = False  # the menu's open state (it tracks it: on_change)
+
     with st.popover(
         label.format(index + 1, len(lesson.steps)),
         icon=":material/list:" if icon else None,
         width="content",
         help="Every step of the lesson",
+        key=STEP_LIST_KEY,
+        on_change="rerun",
     ):
         for number, other in enumerate(lesson.steps):
             st.button(
                 f"{number + 1}. {widget_label(other.title)}",
                 key=f"go-to-step-{number}",
                 disabled=number == index,
-                on_click=presenter.go_to_step,
-                args=(st.session_state, lesson, number, atlas),
+                on_click=pick,
+                args=(number,),
                 width="stretch",
             )
 

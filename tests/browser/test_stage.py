@@ -223,3 +223,19 @@ def test_space_on_a_focused_button_moves_one_step_and_outside_a_lesson_the_map_p
     page.keyboard.press("ArrowRight")
     frame.wait_for_function(f"window.map.getCenter().lng > {before} + 0.1")
     assert app_exceptions(page) == []
+
+
+def test_the_step_list_closes_once_a_step_is_picked(page, app_url):
+    """The review: the list stayed open over the map after a step was chosen."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    goto_app(page, f"{app_url}/?lesson={LESSON}&step=2")
+    page.locator(".st-key-step-list button").first.click()
+    menu = page.locator('[data-testid="stPopoverBody"]')
+    menu.wait_for()
+    menu.get_by_role("button", name="5. ", exact=False).click()
+    page.locator("section[aria-label='Lesson step']").get_by_text(
+        "step 5 of", exact=False
+    ).wait_for()
+    wait_for_app(page)
+    assert menu.count() == 0 or not menu.is_visible()
+    assert app_exceptions(page) == []
