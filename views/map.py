@@ -1,5 +1,6 @@
 """The map page: the lesson (if any), the year controls, the map with the detail panel, the
-chronology, and the sidebar.
+chronology, and the sidebar; or, in projector view during a lesson, the stage (map and step
+on one screen).
 
 The scene (the view, its events, sites and highlights) is computed once, from session
 state, before any widget is drawn: the map is the first heavy element, so the browser
@@ -18,6 +19,7 @@ from layers.ui.chronology import chronology
 from layers.ui.lesson_panel import lesson_panel
 from layers.ui.page import caption, notices, problem_notice, query_params
 from layers.ui.sidebar import sidebar
+from layers.ui.stage import OFFSTAGE_KEY, presenting, stage
 from layers.ui.uploads import page_extras
 
 state = st.session_state
@@ -30,27 +32,36 @@ state[keys.URL_NOTICES_KEY] = state.get(keys.URL_NOTICES_KEY, []) + presenter.ap
     state, query_params(), atlas, lessons
 )
 
-st.title("DPRK–Syria Atlas")
-caption(
-    "Sites in Syria with documented North Korean links. Every claim is dated, graded for "
-    f"evidence and sourced. Dataset version {atlas.info.version}."
-)
-notices(state[keys.URL_NOTICES_KEY])
-for problem in [*atlas.problems, *lesson_problems, *extras.problems]:
-    problem_notice(problem, problem.severity)
+if presenting(state, lessons):
+    # The projector stage: map and step on one screen. The detail panel and the chronology
+    # are still drawn, hidden, so that their widgets (the site box, the table) keep their state.
+    scene = build_scene(atlas, state, lessons)
+    clicked = stage(scene, extras, lessons)
+    with st.container(key=OFFSTAGE_KEY):
+        detail(scene, clicked)
+        chronology(scene)
+else:
+    st.title("DPRK–Syria Atlas")
+    caption(
+        "Sites in Syria with documented North Korean links. Every claim is dated, graded for "
+        f"evidence and sourced. Dataset version {atlas.info.version}."
+    )
+    notices(state[keys.URL_NOTICES_KEY])
+    for problem in [*atlas.problems, *lesson_problems, *extras.problems]:
+        problem_notice(problem, problem.severity)
 
-lesson_panel(atlas, lessons)
-playback.controls()
-scene = build_scene(atlas, state, lessons)
+    lesson_panel(atlas, lessons)
+    playback.controls(atlas)
+    scene = build_scene(atlas, state, lessons)
 
-map_column, detail_column = st.columns([5, 3], gap="medium")
-with map_column:
-    clicked = atlas_map(scene, extras)
-with detail_column:
-    detail(scene, clicked)
-view_in_words(scene)
+    map_column, detail_column = st.columns([5, 3], gap="medium")
+    with map_column:
+        clicked = atlas_map(scene, extras)
+    with detail_column:
+        detail(scene, clicked)
+    view_in_words(scene)
 
-chronology(scene)
+    chronology(scene)
 sidebar(scene, lessons, extras.plain)
-playback.timer()  # last: starting or stopping the timer must not shift the map
+playback.timer(atlas)  # last: starting or stopping the timer must not shift the map
 st.query_params.from_dict(presenter.current_query(state, atlas))

@@ -99,17 +99,26 @@ class SiteMarkers(ScriptLayer):
     """Site markers with tooltip and popup, and a dashed precision halo under each.
 
     Each site is {"lat", "lon", "radius_m", "icon_html", "tooltip_html", "popup_html",
-    "title"}; all HTML must already be escaped (see layers.render.html). Where markers and their
+    "title"}; all HTML must already be escaped (see layers.render.html), the projector stage's
+    ``legend_html`` included. Where markers and their
     labels would overlap at the current zoom (the three Damascus-area sites lie within
     10 km of each other), a marker is moved up or down and a thin leader line joins it to
     a dot at its true coordinate; the halo always stays at the true coordinate.
     """
 
-    def __init__(self, sites: list[dict[str, Any]], halo_colour: str, popups: bool) -> None:
+    def __init__(
+        self,
+        sites: list[dict[str, Any]],
+        halo_colour: str,
+        popups: bool,
+        *,
+        legend_html: str | None = None,
+    ) -> None:
         super().__init__("Sites")
         self.sites = sites
         self.halo_colour = halo_colour
         self.popups = popups
+        self.legend_html = legend_html  # the projector stage: large words and a key on the map
 
     def script_text(self) -> str:
         config = {
@@ -124,10 +133,13 @@ class SiteMarkers(ScriptLayer):
             },
             "colour": self.halo_colour,
             "popups": self.popups,
+            "present": self.legend_html is not None,
+            "legend": self.legend_html,
         }
         return (
             f"var {self.get_name()} = L.featureGroup().addTo({self._parent.get_name()});\n"
             f"{frontend.script('site-markers.js')}"
+            f"{frontend.script('map-keys.js')}"
             f"window.AtlasSiteMarkers({self.get_name()}, {script_json(config)});\n"
         )
 

@@ -16,7 +16,13 @@ from layers.data.model import Atlas, DatedEvent, Site
 from layers.map.assets import localize_assets
 from layers.map.basemap import apply_basemap
 from layers.map.leaflet import SiteMarkers
-from layers.render.html import MARKER_CSS, marker_icon_html, popup_html, site_tooltip
+from layers.render.html import (
+    MARKER_CSS,
+    marker_icon_html,
+    popup_html,
+    site_tooltip,
+    stage_legend_html,
+)
 from layers.render.style import events_by_site, site_style
 
 _WEST, _SOUTH, _EAST, _NORTH = SYRIA_BOX
@@ -57,12 +63,15 @@ def site_layer(
     *,
     popups: bool = False,
     highlight: set[str] | frozenset[str] = frozenset(),
+    present: bool = False,
 ) -> folium.FeatureGroup:
     """Markers (shape = grade) and precision halos for the shown sites.
 
     The app shows a site's events in its own panel, so popups are off there; the
     single-file export, which has no panel, turns them on. Sites with an event in
-    `highlight` (a lesson step's events) get an orange ring.
+    `highlight` (a lesson step's events) get an orange ring. `present` (the projector stage)
+    enlarges the map's words, puts the marker key on the map (the sidebar's is hidden) and
+    lets the map take the height of its frame.
     """
     grouped = events_by_site(events)
     records = []
@@ -85,7 +94,8 @@ def site_layer(
             }
         )
     group = folium.FeatureGroup(name="Sites")
-    SiteMarkers(records, HALO_COLOUR, popups).add_to(group)
+    legend = stage_legend_html() if present else None
+    SiteMarkers(records, HALO_COLOUR, popups, legend_html=legend).add_to(group)
     return group
 
 

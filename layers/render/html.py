@@ -162,7 +162,6 @@ def lesson_step_html(
     title: str,
     text: str,
     citations: list[str],
-    large: bool = False,
 ) -> str:
     """A lesson step: its place in the lesson, its text, and what each claim rests on."""
     return str(
@@ -176,9 +175,39 @@ def lesson_step_html(
             paragraphs=[part for part in text.split("\n\n") if part.strip()],
             citations=citations,
             events={dated.id: dated for dated in atlas.events},
-            large=large,
         )
     )
+
+
+def stage_step_html(
+    atlas: Atlas,
+    lesson_title: str,
+    index: int,
+    count: int,
+    title: str,
+    text: str,
+    citations: list[str],
+) -> str:
+    """A lesson step for the projector stage: large type, one line per cited event with the
+    map's shape and words for its grade (the class compares them with the markers)."""
+    return str(
+        render(
+            "stage_step.html.j2",
+            atlas=atlas,
+            lesson_title=lesson_title,
+            index=index,
+            count=count,
+            title=title,
+            paragraphs=[part for part in text.split("\n\n") if part.strip()],
+            citations=citations,
+            events={dated.id: dated for dated in atlas.events},
+        )
+    )
+
+
+def stage_legend_html() -> str:
+    """The marker key in one wrapped line, for the stage (the sidebar's key is hidden there)."""
+    return str(render("stage_legend.html.j2", styles=[*GRADE_STYLES.values(), NO_LINK_STYLE]))
 
 
 def entity_panel(atlas: Atlas, entity: Entity, events: list[DatedEvent]) -> str:

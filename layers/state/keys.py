@@ -28,12 +28,15 @@ FLY_KEY = "fly-to"  # (lat, lon, zoom) the map should move to; kept until the ne
 
 # --- presenting --------------------------------------------------------------------------
 PROJECTOR_KEY = "projector"
+BEFORE_LESSON_KEY = "_view-before-lesson"  # the View to restore when the lesson is left
 URL_APPLIED_KEY = "_url-applied"  # the URL is read on a session's first run only
 URL_NOTICES_KEY = "url-notices"  # kept for the session: vanishing notices would shift the map
 
 # --- playback ------------------------------------------------------------------------------
 PLAYING_KEY = "playing"
-PLAY_YEAR_KEY = "play-year"
+PLAY_YEAR_KEY = "play-year"  # the year with events being shown
+PLAY_FROM_KEY = "play-from"  # the years before playing, put back when it ends
+PLAY_NOTE_KEY = "play-note"  # "1967–1996: no event": the empty years just passed
 SPEED_KEY = "play-speed"
 LAST_TICK_KEY = "_play-last-tick"
 

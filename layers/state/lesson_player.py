@@ -11,12 +11,15 @@ import dataclasses
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
+from layers.data.geo import START_ZOOM, SYRIA_CENTRE
 from layers.data.lessons import Lesson, step_as_view, step_view
 from layers.data.model import Atlas
 from layers.data.view import View, default_view
+from layers.state import playback
 from layers.state import url as urlstate
 from layers.state.keys import (
     BASEMAP_KEY,
+    BEFORE_LESSON_KEY,
     FLY_KEY,
     LESSON_KEY,
     STEP_KEY,
@@ -65,6 +68,7 @@ def show_view(
 ) -> None:
     """Seed the widgets with a view and move the map there (call before widgets exist)."""
     basemap = state.get(BASEMAP_KEY)
+    playback.forget(state)  # the new view's years replace any playback's
     state.update(to_session(view, atlas))
     if keep_basemap and basemap is not None:
         state[BASEMAP_KEY] = basemap
@@ -80,12 +84,29 @@ def go_to_step(state: MutableMapping[str, Any], lesson: Lesson, index: int, atla
 def choose_lesson(
     state: MutableMapping[str, Any], lessons: Sequence[Lesson], atlas: Atlas, lesson_id: str | None
 ) -> None:
-    """Open a lesson at its first step, or close it (None) keeping the current filters."""
+    """Open a lesson at its first step, or close it (None).
+
+    Opening remembers the view the reader had (unless a lesson was already open), and
+    closing puts it back, the map's position included: a lesson's narrow filters (one site,
+    a few years) must not stay behind as an empty map. A lesson opened from a link had no
+    view before it, so closing it shows the default view. The reader's basemap is kept.
+    """
     lesson = next((item for item in lessons if item.id == lesson_id), None)
+    # The lesson box has already written the new choice: the step tells whether one was open.
+    was_open = state.get(STEP_KEY) is not None
     if lesson is None:
-        state[LESSON_KEY] = None
-        state[STEP_KEY] = None
+        before = state.pop(BEFORE_LESSON_KEY, None) or default_view()
+        show_view(
+            state,
+            dataclasses.replace(before, lesson=None, step_index=None),
+            atlas,
+            keep_basemap=True,
+        )
+        if before.center is None or before.zoom is None:  # the map had not been moved
+            state[FLY_KEY] = (*SYRIA_CENTRE, START_ZOOM)
         return
+    if not was_open:
+        state[BEFORE_LESSON_KEY] = from_session(state, atlas)
     go_to_step(state, lesson, 0, atlas)
 
 

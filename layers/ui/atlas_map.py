@@ -23,11 +23,18 @@ from layers.ui.page import caption, show_html
 from layers.ui.uploads import PageExtras
 
 
-def atlas_map(scene: Scene, extras: PageExtras) -> str | None:
-    """Draw the map; returns the tooltip of a clicked marker."""
+def atlas_map(scene: Scene, extras: PageExtras, *, present: bool = False) -> str | None:
+    """Draw the map; returns the tooltip of a clicked marker.
+
+    ``present``: the projector stage's map, with large labels and the height of the screen
+    (static/atlas/stage.css)."""
     state = st.session_state
     fly = state.get(keys.FLY_KEY)
-    groups = [mapview.site_layer(scene.atlas, scene.sites, scene.events, highlight=scene.highlight)]
+    groups = [
+        mapview.site_layer(
+            scene.atlas, scene.sites, scene.events, highlight=scene.highlight, present=present
+        )
+    ]
     if extras.shown_plain:
         groups.append(plain_layer_group(extras.shown_plain, published=extras.published))
     result = st_folium(

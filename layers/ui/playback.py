@@ -1,5 +1,5 @@
-"""Time playback on the page: play, pause and step the years, and the timer that advances
-them (the state and timing rules are layers.state.playback)."""
+"""Time playback on the page: play, pause, stop and step by the years that have events, and
+the timer that advances them (the state and timing rules are layers.state.playback)."""
 
 from __future__ import annotations
 
@@ -7,53 +7,74 @@ import time
 
 import streamlit as st
 
+from layers.data.model import Atlas
+from layers.render.html import esc
 from layers.state import keys, playback
+from layers.ui.page import show_html
 
 
-def controls() -> None:
-    """Play, pause and step the year range; the current year is shown large."""
+def controls(atlas: Atlas) -> None:
+    """Play, pause, stop and step the years; the last year shown is large, and the empty
+    years just passed are said in words."""
     state = st.session_state
     playing = bool(state.get(keys.PLAYING_KEY))
-    columns = st.columns([1.2, 1, 1, 1.6, 2], vertical_alignment="center")
+    first, last = playback.shown_years(state)
+    # A row that wraps, not columns: columns cut the labels at 1024 px.
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     if playing:
-        columns[0].button("Pause", icon=":material/pause:", on_click=playback.pause, args=(state,))
+        row.button("Pause", icon=":material/pause:", on_click=playback.pause, args=(state,))
     else:
-        columns[0].button(
+        row.button(
             "Play years",
             icon=":material/play_arrow:",
-            on_click=playback.start,
-            args=(state,),
-            help="Show events up to each year in turn, 1966 to today",
+            on_click=lambda: playback.start(state, atlas, now=time.monotonic()),
+            help=f"Show the events year by year, {first} to {last}, stopping only on years "
+            "with events; the years come back as they were at the end",
         )
-    columns[1].button(
+    row.button(
+        "Stop",
+        icon=":material/stop:",
+        on_click=playback.stop,
+        args=(state,),
+        disabled=not playback.active(state),
+        help="End the playback and show the years as they were before it",
+    )
+    row.button(
         "Year back",
         icon=":material/chevron_left:",
         on_click=playback.advance,
-        args=(state, -1),
-        help="Show one year less",
+        args=(state, atlas, -1),
+        help="Back to the previous year with events",
     )
-    columns[2].button(
+    row.button(
         "Year on",
         icon=":material/chevron_right:",
         on_click=playback.advance,
-        args=(state, 1),
-        help="Show one year more",
+        args=(state, atlas, 1),
+        help="On to the next year with events",
     )
-    columns[3].selectbox(
+    row.selectbox(
         "Speed",
         list(playback.SPEEDS),
         index=1,
+        format_func=playback.SPEED_WORDS.get,
         key=keys.SPEED_KEY,
         label_visibility="collapsed",
+        width=160,
     )
-    columns[4].markdown(
-        f"<div style='font-size:1.9rem;line-height:1.1' aria-live='polite'>Up to "
-        f"<strong>{playback.current_year(state)}</strong></div>",
-        unsafe_allow_html=True,
-    )
+    note = state.get(keys.PLAY_NOTE_KEY)
+    with row:
+        show_html(
+            "<div aria-live='polite' data-play-year='{year}'>"
+            "<div style='font-size:1.9rem;line-height:1.1'>Up to <strong>{year}</strong></div>"
+            "{note}</div>".format(
+                year=playback.current_year(state),
+                note=f"<div class='atlas-muted'>{esc(note)}</div>" if note else "",
+            )
+        )
 
 
-def timer() -> None:
+def timer(atlas: Atlas) -> None:
     """Advance the year while playing. Called last on the page, so that starting and
     stopping the timer never shifts the elements before it (which would rebuild the map)."""
     state = st.session_state
@@ -68,7 +89,7 @@ def timer() -> None:
             in_full_run["now"] = False
             return
         if playback.tick_due(state, time.monotonic()):
-            playback.advance(state)
+            playback.advance(state, atlas)
             st.rerun()
 
     st.fragment(tick, run_every=playback.seconds_per_year(state) if playing else None)()

@@ -3,7 +3,7 @@
 // leader line to a dot at the true coordinate.
 // Loaded by layers/map/leaflet.py (SiteMarkers) and inlined in the map's script; it defines
 // window.AtlasSiteMarkers(group, config) once per page, and the layer calls it with its
-// feature group and its data as JSON: {sites, halo, colour, popups}.
+// feature group and its data as JSON: {sites, halo, colour, popups, present, legend}.
 window.AtlasSiteMarkers = window.AtlasSiteMarkers || function (group, config) {
   var sites = config.sites, halo = config.halo, colour = config.colour, popups = config.popups;
   var items = sites.map(function (s) {
@@ -27,12 +27,13 @@ window.AtlasSiteMarkers = window.AtlasSiteMarkers || function (group, config) {
       L.circleMarker(at, {radius: 17, color: "#e66101", weight: 4, fill: false,
                            interactive: false, className: "atlas-highlight"}).addTo(group);
     }
-    return {at: at, marker: marker,
+    return {at: at, marker: marker, highlight: !!s.highlight,
       dot: L.circleMarker(at, {radius: 3, color: colour, weight: 1, fillOpacity: 1,
                                 interactive: false}),
       leader: L.polyline([at, at], {color: colour, weight: 1.2, interactive: false})};
   });
-  var steps = [0, -34, 34, -68, 68, -102, 102, -136, 136];
+  var k = config.present ? 1.5 : 1;  // the stage's labels are larger: keep them apart
+  var steps = [0, -34, 34, -68, 68, -102, 102, -136, 136].map(function (d) { return d * k; });
   function overlaps(a, b) {
     return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
   }
@@ -46,12 +47,12 @@ window.AtlasSiteMarkers = window.AtlasSiteMarkers || function (group, config) {
       var p = map.latLngToLayerPoint(it.at), chosen = p, box = null;
       for (var i = 0; i < steps.length; i++) {
         var q = p.add(L.point(0, steps[i]));
-        var candidate = {x1: q.x - 13, x2: q.x + 16 + width, y1: q.y - 16, y2: q.y + 16};
+        var candidate = {x1: q.x - 13, x2: q.x + 16 + width, y1: q.y - 16 * k, y2: q.y + 16 * k};
         if (!placed.some(function (b) { return overlaps(candidate, b); })) {
           chosen = q; box = candidate; break;
         }
       }
-      placed.push(box || {x1: p.x - 13, x2: p.x + 16 + width, y1: p.y - 16, y2: p.y + 16});
+      placed.push(box || {x1: p.x - 13, x2: p.x + 16 + width, y1: p.y - 16 * k, y2: p.y + 16 * k});
       var shown = map.layerPointToLatLng(chosen);
       it.marker.setLatLng(shown);
       if (chosen.equals(p)) {
@@ -66,6 +67,47 @@ window.AtlasSiteMarkers = window.AtlasSiteMarkers || function (group, config) {
     layout();
   }
   // streamlit-folium adds the parent group to the map after this script has run.
-  function start() { layout(); group._map.off("zoomend", onZoom).on("zoomend", onZoom); }
+  // The projector stage (config.present): larger words, and the map as tall as its frame.
+  // The key (escaped HTML from layers/render) is a map control, replaced on every redraw.
+  function present() {
+    var map = group._map, box = map.getContainer(), on = !!config.present;
+    if (map.__atlasLegend) { map.removeControl(map.__atlasLegend); map.__atlasLegend = null; }
+    if (on && config.legend) {
+      map.__atlasLegend = L.control({position: "topright"});
+      map.__atlasLegend.onAdd = function () {
+        var div = L.DomUtil.create("div", "atlas-map-legend");
+        div.innerHTML = config.legend;
+        return div;
+      };
+      map.__atlasLegend.addTo(map);
+    }
+    if (box.classList.contains("atlas-present") === on) { return; }
+    box.classList.toggle("atlas-present", on);
+    map.invalidateSize({animate: false});
+  }
+  // On the stage, a narrow map at the step's zoom can leave a highlighted site outside
+  // (or on the edge): zoom out about the same centre just enough to show them all.
+  function keepHighlightsInView() {
+    var map = group._map;
+    if (!map || !config.present) { return; }
+    var points = items.filter(function (it) { return it.highlight; })
+      .map(function (it) { return it.at; });
+    if (!points.length) { return; }
+    var c = map.getCenter(), bounds = L.latLngBounds([c, c]);
+    points.forEach(function (p) {
+      bounds.extend(p).extend(L.latLng(2 * c.lat - p.lat, 2 * c.lng - p.lng));
+    });
+    var zoom = map.getBoundsZoom(bounds, false, L.point(70, 70));
+    if (zoom < map.getZoom()) { map.setView(c, zoom, {animate: false}); }
+  }
+  function start() {
+    present(); layout(); group._map.off("zoomend", onZoom).on("zoomend", onZoom);
+    // streamlit-folium moves the map to the step's view right after this script: check then.
+    setTimeout(function () {
+      var map = group._map;
+      if (map && map._animatingZoom) { map.once("zoomend", keepHighlightsInView); }
+      else { keepHighlightsInView(); }
+    }, 0);
+  }
   if (group._map) { start(); } else { group.once("add", start); }
 };

@@ -4,10 +4,14 @@ dict here."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from layers.data.filters import FIRST_YEAR, last_year
+from layers.data.filters import FIRST_YEAR, event_matches
+from layers.data.geo import START_ZOOM, SYRIA_CENTRE
 from layers.data.lessons import Lesson
+from layers.data.schema import Grade
 from layers.data.search import search
 from layers.data.view import View, default_view
 from layers.state import keys, lesson_player, playback, selection
@@ -49,13 +53,47 @@ def test_going_past_either_end_stays_on_the_first_or_last_step() -> None:
     assert lesson_player.step_index(state, lesson) == count - 1
 
 
-def test_a_step_keeps_the_readers_basemap_and_closing_keeps_the_filters() -> None:
+def test_a_step_keeps_the_readers_basemap() -> None:
     state = {keys.BASEMAP_KEY: "osm"}
     lesson_player.go_to_step(state, _lesson(), 1, atlas())
     assert state[keys.BASEMAP_KEY] == "osm"
-    years = state[keys.YEARS_KEY]
-    lesson_player.choose_lesson(state, list(lessons()), atlas(), None)
-    assert state[keys.LESSON_KEY] is None and state[keys.YEARS_KEY] == years
+
+
+def _choose(state: dict, lesson_id: str | None) -> None:
+    """What the sidebar's lesson box does: it writes the choice, then calls back."""
+    state[keys.LESSON_KEY] = lesson_id
+    lesson_player.choose_lesson(state, list(lessons()), atlas(), lesson_id)
+
+
+def test_leaving_a_lesson_restores_the_view_from_before_it() -> None:
+    before = View(years=(2007, 2011), site="S1", center=(35.7, 39.8), zoom=9.0, basemap="osm")
+    state = to_session(before, atlas())
+    _choose(state, LESSON)
+    for index in (3, 5, 1):  # step through; the remembered view stays the first one
+        lesson_player.go_to_step(state, _lesson(), index, atlas())
+    assert from_session(state, atlas()).years != before.years
+    _choose(state, None)
+    assert from_session(state, atlas()) == before
+    assert state[keys.FLY_KEY] == (35.7, 39.8, 9.0)  # the map goes back too
+    assert lesson_player.step_highlights(state, list(lessons())) == set()
+
+
+def test_leaving_a_lesson_opened_from_a_link_shows_the_default_view_over_syria() -> None:
+    state: dict = {}
+    lesson_player.apply_url_once(state, {"lesson": [LESSON], "step": ["6"]}, atlas(), lessons())
+    state[keys.BASEMAP_KEY] = "osm"  # the reader's choice survives
+    _choose(state, None)
+    assert from_session(state, atlas()) == dataclasses.replace(default_view(), basemap="osm")
+    lat, lon, zoom = state[keys.FLY_KEY]
+    assert (lat, lon) == SYRIA_CENTRE and zoom == START_ZOOM
+
+
+def test_a_default_view_before_the_lesson_flies_back_over_syria() -> None:
+    state = to_session(default_view(), atlas())
+    _choose(state, LESSON)
+    _choose(state, None)
+    assert from_session(state, atlas()) == default_view()
+    assert state[keys.FLY_KEY] == (*SYRIA_CENTRE, START_ZOOM)
 
 
 def test_the_url_is_read_once_and_a_step_link_takes_the_steps_filters() -> None:
@@ -82,34 +120,134 @@ def test_current_query_reproduces_the_session() -> None:
 # --------------------------------------------------------------------------- playback
 
 
-def test_play_starts_at_the_first_year_and_steps_to_today_then_stops() -> None:
-    state: dict = {}
-    playback.start(state)
-    assert state[keys.YEARS_KEY] == (FIRST_YEAR, FIRST_YEAR) and state[keys.PLAYING_KEY]
-    assert playback.advance(state) == FIRST_YEAR + 1
-    state[keys.PLAY_YEAR_KEY] = last_year() - 1
-    assert playback.advance(state) == last_year() and not state[keys.PLAYING_KEY]
-    assert playback.advance(state, -200) == FIRST_YEAR  # never before the first year
+def _years_with_events(state: dict) -> list[int]:
+    """Worked out here from the events themselves: the years in the shown range in which an
+    event the other filters let through begins (the range's first year for older ones)."""
+    view = from_session(state, atlas())
+    first, last = view.years
+    return sorted(
+        {
+            max(dated.when.start.year, first)
+            for dated in atlas().events
+            if dated.when.start.year <= last
+            and (dated.when.end or dated.when.start).year >= first
+            and event_matches(
+                atlas(), dated, dataclasses.replace(view, years=(first, last)).filters()
+            )
+        }
+    )
 
 
-def test_a_paused_play_resumes_where_it_stopped() -> None:
-    state: dict = {}
-    playback.start(state)
-    playback.advance(state, 10)
+def _play_to_the_end(state: dict) -> list[tuple[int, int]]:
+    """Every range shown while playing, until the playback ends by itself."""
+    shown = [state[keys.YEARS_KEY]]
+    while playback.active(state):
+        playback.advance(state, atlas())
+        shown.append(state[keys.YEARS_KEY])
+    return shown
+
+
+def test_play_stops_only_on_years_with_events_and_says_which_years_it_skipped() -> None:
+    state = to_session(default_view(), atlas())
+    expected = _years_with_events(state)
+    assert expected[:2] == [FIRST_YEAR, 1997]  # relations in 1966, then nothing until 1997
+    playback.start(state, atlas())
+    assert state[keys.PLAYING_KEY] and state[keys.YEARS_KEY] == (FIRST_YEAR, FIRST_YEAR)
+    assert playback.advance(state, atlas()) == 1997
+    assert state[keys.PLAY_NOTE_KEY] == "1967–1996: no event"
+    state.update(to_session(default_view(), atlas()))
+    playback.stop(state)
+    playback.start(state, atlas())
+    shown = _play_to_the_end(state)
+    assert [last for _, last in shown[:-1]] == expected  # every frame, none in between
+    assert all(first == FIRST_YEAR for first, _ in shown)
+
+
+def test_at_the_end_of_play_the_years_are_as_they_were_before_it() -> None:
+    state = to_session(View(years=(2005, 2012), grades=frozenset({Grade.ALLEGED})), atlas())
+    playback.start(state, atlas())
+    shown = _play_to_the_end(state)
+    assert shown[-1] == (2005, 2012) and not state[keys.PLAYING_KEY]
+    assert from_session(state, atlas()) == from_session(
+        to_session(View(years=(2005, 2012), grades=frozenset({Grade.ALLEGED})), atlas()), atlas()
+    )
+    assert keys.PLAY_FROM_KEY not in state
+
+
+def test_stop_puts_the_years_back_and_pause_holds_the_frame() -> None:
+    state = to_session(default_view(), atlas())
+    playback.start(state, atlas())
+    playback.advance(state, atlas())
+    playback.advance(state, atlas())
     playback.pause(state)
-    playback.start(state)
-    assert state[keys.YEARS_KEY] == (FIRST_YEAR, FIRST_YEAR + 10)
+    held = state[keys.YEARS_KEY]
+    assert held == (FIRST_YEAR, 2001) and not playback.tick_due(state, 1e9)
+    playback.start(state, atlas())  # resumes where it was paused
+    assert state[keys.YEARS_KEY] == held and state[keys.PLAYING_KEY]
+    playback.stop(state)
+    assert state[keys.YEARS_KEY] == default_view().years and not state[keys.PLAYING_KEY]
 
 
-@pytest.mark.parametrize(("speed", "seconds"), [("slow", 2.0), ("normal", 1.0), ("fast", 0.5)])
+def test_play_inside_a_lesson_step_keeps_its_view_and_never_shows_an_empty_map() -> None:
+    """The review: Play in step 2 (Al Kibar, 2001-2018) restarted at 1966 on an empty map."""
+    state: dict = {}
+    lesson_player.go_to_step(state, _lesson(), 1, atlas())
+    before = from_session(state, atlas())
+    fly = state[keys.FLY_KEY]
+    playback.start(state, atlas())
+    assert state[keys.YEARS_KEY][0] == 2001  # the step's years, not 1966
+    for first, last in _play_to_the_end(state)[:-1]:
+        view = dataclasses.replace(from_session(state, atlas()), years=(first, last))
+        shown = build_scene(atlas(), to_session(view, atlas()), list(lessons()))
+        assert shown.sites, f"{first}-{last}: empty map"
+    after = from_session(state, atlas())
+    assert after == before and state[keys.FLY_KEY] == fly  # filters, lesson and map as before
+
+
+def test_year_on_and_back_step_between_years_with_events() -> None:
+    state = to_session(View(years=(2001, 2018), layers=frozenset({"al-kibar"})), atlas())
+    frames = _years_with_events(state)
+    assert playback.advance(state, atlas(), 1) == frames[0]  # from the start of the range
+    assert playback.advance(state, atlas(), 1) == frames[1]
+    assert playback.advance(state, atlas(), -1) == frames[0]
+    assert playback.advance(state, atlas(), -1) == frames[0]  # never before the first
+    playback.stop(state)
+    assert playback.advance(state, atlas(), -1) == frames[-2]  # back from the end
+
+
+def test_nothing_to_play_says_so_and_changes_nothing() -> None:
+    state = to_session(View(years=(1970, 1980)), atlas())
+    playback.start(state, atlas())
+    assert not state.get(keys.PLAYING_KEY) and state[keys.YEARS_KEY] == (1970, 1980)
+    assert state[keys.PLAY_NOTE_KEY] == "No event to play between 1970 and 1980."
+
+
+def test_a_new_lesson_step_ends_the_playback() -> None:
+    state = to_session(default_view(), atlas())
+    playback.start(state, atlas())
+    lesson_player.go_to_step(state, _lesson(), 2, atlas())
+    assert not playback.active(state) and not state[keys.PLAYING_KEY]
+    assert state[keys.YEARS_KEY] == tuple(_lesson().steps[2].filters.years)
+
+
+def test_gaps_are_said_in_words() -> None:
+    assert playback.gap_words(None, 1966) is None
+    assert playback.gap_words(2007, 2008) is None
+    assert playback.gap_words(2008, 2010) == "2009: no event"
+    assert playback.gap_words(1966, 1997) == "1967–1996: no event"
+
+
+@pytest.mark.parametrize(("speed", "seconds"), list(playback.SPEEDS.items()))
 def test_the_timer_advances_once_per_period_of_the_chosen_speed(speed, seconds) -> None:
-    state = {keys.SPEED_KEY: speed}
-    playback.start(state)
-    assert playback.tick_due(state, 100.0)  # the first tick after starting
-    assert not playback.tick_due(state, 100.0 + 0.5 * seconds)  # a full rerun, too early
+    state = {**to_session(default_view(), atlas()), keys.SPEED_KEY: speed}
+    playback.start(state, atlas(), now=100.0)
+    assert not playback.tick_due(state, 100.0 + 0.5 * seconds)  # the first year stays a while
     assert playback.tick_due(state, 100.0 + seconds)
+    assert not playback.tick_due(state, 100.0 + 1.5 * seconds)  # a full rerun, too early
+    assert playback.tick_due(state, 100.0 + 2 * seconds)
     playback.pause(state)
     assert not playback.tick_due(state, 1000.0)
+    assert speed in playback.SPEED_WORDS
 
 
 # --------------------------------------------------------------------------- selection

@@ -1,0 +1,82 @@
+"""The projector stage: the map and the lesson step side by side on one screen, in large
+type, with the controls in sight and the marker key on the map, nothing to scroll (a phone
+stacks the step under the map). Shown instead of the page's usual layout while "Projector view" is
+on during a lesson; static/atlas/stage.css lays it out and stage-fit.js sizes the type."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from layers.data.lessons import Lesson
+from layers.data.model import Atlas
+from layers.render import frontend
+from layers.render import html as atlas_html
+from layers.state import keys
+from layers.state import lesson_player as presenter
+from layers.state.scene import Scene
+from layers.ui.atlas_map import atlas_map
+from layers.ui.lesson_panel import (
+    next_button,
+    previous_button,
+    projector_toggle,
+    step_keys,
+    step_list,
+)
+from layers.ui.page import show_html
+from layers.ui.uploads import PageExtras
+
+STAGE_KEY = "atlas-stage"  # containers: st-key-<key> is the class stage.css styles
+SIDE_KEY = "atlas-stage-side"
+TEXT_KEY = "atlas-stage-text"
+CONTROLS_KEY = "atlas-stage-controls"
+OFFSTAGE_KEY = "atlas-offstage"  # what the stage hides but keeps drawn (its widgets' state)
+
+
+def presenting(state: Mapping[str, Any], lessons: list[Lesson]) -> bool:
+    """Whether the page shows the stage: projector view on, during a lesson."""
+    if not state.get(keys.PROJECTOR_KEY):
+        return False
+    return presenter.active_lesson(state, lessons) is not None
+
+
+def stage(scene: Scene, extras: PageExtras, lessons: list[Lesson]) -> str | None:
+    """Draw the stage; returns the tooltip of a clicked marker, as the page's map does."""
+    state = st.session_state
+    atlas = scene.atlas
+    lesson = presenter.active_lesson(state, lessons)
+    assert lesson is not None  # presenting() checked it
+    show_html(frontend.style_element("stage.css"))
+    with st.container(key=STAGE_KEY):
+        map_column, side_column = st.columns([3, 2], gap=None)
+        with map_column:
+            clicked = atlas_map(scene, extras, present=True)
+        with side_column, st.container(key=SIDE_KEY, gap=None):
+            stage_step(atlas, lesson)
+    return clicked
+
+
+def stage_step(atlas: Atlas, lesson: Lesson) -> None:
+    """The step in large type, the controls and the marker key (no presenter notes)."""
+    index = presenter.step_index(st.session_state, lesson)
+    step = lesson.steps[index]
+    with st.container(key=TEXT_KEY):
+        show_html(
+            atlas_html.stage_step_html(
+                atlas,
+                lesson.title,
+                index,
+                len(lesson.steps),
+                step.title,
+                step.text,
+                step.citations,
+            )
+        )
+    with st.container(key=CONTROLS_KEY, horizontal=True, gap="small"):
+        previous_button(lesson, index, atlas, "Back")
+        next_button(lesson, index, atlas, "Next")
+        step_list(lesson, index, atlas, "{} / {}", icon=False)
+        projector_toggle(explain=False)
+    step_keys(lesson, atlas, scripts=("lesson-keys.js", "stage-fit.js"))
