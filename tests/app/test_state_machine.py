@@ -152,20 +152,27 @@ class AtlasMachine(RuleBasedStateMachine):
         self._widget("selectbox", keys.LESSON_KEY).set_value(lesson)
         self._act()
 
-    @rule(label=st.sampled_from(["Next step", "Previous step", "go-to-step"]), n=st.integers(0, 20))
-    def lesson_step(self, label: str, n: int) -> None:
-        if label == "go-to-step":
-            buttons = [b for b in self.at.button if (b.key or "").startswith("go-to-step-")]
-            buttons = [b for b in buttons if not b.disabled]
-        else:
-            buttons = [b for b in self.at.button if b.label == label and not b.disabled]
+    @rule(
+        which=st.sampled_from(["lesson-next", "lesson-previous", "go-to-step-", "key-to-step-"]),
+        n=st.integers(0, 20),
+    )
+    def lesson_step(self, which: str, n: int) -> None:
+        buttons = [b for b in self.at.button if (b.key or "").startswith(which)]
+        buttons = [b for b in buttons if not b.disabled]
         if buttons:
             buttons[n % len(buttons)].click()
             self._act()
 
-    @rule(label=st.sampled_from(["Play years", "Pause", "Year back", "Year on"]))
+    @rule(on=st.booleans())
+    def projector(self, on: bool) -> None:
+        toggles = [t for t in self.at.toggle if t.key == keys.PROJECTOR_KEY]
+        if toggles:
+            toggles[0].set_value(on)
+            self._act()
+
+    @rule(label=st.sampled_from(["Play years", "Pause", "Stop", "Year back", "Year on"]))
     def playback(self, label: str) -> None:
-        buttons = [b for b in self.at.button if b.label == label]
+        buttons = [b for b in self.at.button if b.label == label and not b.disabled]
         if buttons:
             buttons[0].click()
             self._act()
@@ -196,6 +203,10 @@ class AtlasMachine(RuleBasedStateMachine):
         assert _params(fresh) == params
         self.at = fresh
 
+    def _on_stage(self) -> bool:
+        toggles = [t for t in self.at.toggle if t.key == keys.PROJECTOR_KEY]
+        return bool(toggles and toggles[0].value)
+
     # --- what must hold after every action ---------------------------------------------
     @invariant()
     def the_page_is_whole(self) -> None:
@@ -217,7 +228,8 @@ class AtlasMachine(RuleBasedStateMachine):
             assert "No event matches the current filters" in text
             return
         shown = SUMMARY.search(text)
-        assert shown and int(shown[1]) == len(events), shown
+        if not self._on_stage():  # the stage shows the step instead of the summary
+            assert shown and int(shown[1]) == len(events), shown
         if 'class="atlas-table"' in text:
             assert list(_table_rows(at)) == [dated.id for dated in events]
 
