@@ -39,7 +39,7 @@ window.AtlasPlaces = window.AtlasPlaces || function (group, config) {
   });
   // The name's side of its dot: right first (the usual map convention), then left, above, below.
   var SIDES = ["", "atlas-place-left", "atlas-place-above", "atlas-place-below"];
-  var GAP = 6, DOT = 3.5;
+  var GAP = 6, DOT = 3.5, CLOSE_ZOOM = 9;
   function setSide(it, side) {
     SIDES.forEach(function (s) { if (s) { it.box.classList.toggle(s, s === side); } });
   }
@@ -57,14 +57,18 @@ window.AtlasPlaces = window.AtlasPlaces || function (group, config) {
   function siteBoxes(map, el) {  // a site marker's icon, and its label beside it
     var at = iconAt(map, el), out = [box(at.x, at.y, el.offsetWidth, el.offsetHeight, MARGIN)];
     var label = el.querySelector(".atlas-marker-label");
-    if (label && label.offsetParent === el) {
-      out.push(box(at.x + label.offsetLeft, at.y + label.offsetTop, label.offsetWidth,
-                   label.offsetHeight, MARGIN));
+    if (label) {
+      var x = 0, y = 0, node = label;
+      while (node && node !== el) { x += node.offsetLeft; y += node.offsetTop; node = node.offsetParent; }
+      if (node === el) {
+        out.push(box(at.x + x, at.y + y, label.offsetWidth, label.offsetHeight, MARGIN));
+      }
     }
     return out;
   }
   function centredBox(map, el) {  // a governorate name, centred on its point
-    var at = iconAt(map, el), w = el.offsetWidth, h = el.offsetHeight;
+    // In a 0 × 0 icon the block is 0 wide and its text overflows: scrollWidth is the text's.
+    var at = iconAt(map, el), w = Math.max(el.offsetWidth, el.scrollWidth), h = el.offsetHeight;
     return box(at.x - w / 2, at.y - h / 2, w, h, 0);
   }
   function labelBox(p, side, w, h) {  // the name's box for a side of the dot at p
@@ -90,9 +94,14 @@ window.AtlasPlaces = window.AtlasPlaces || function (group, config) {
     var taken = [];
     container.querySelectorAll(".leaflet-marker-icon.atlas-site").forEach(
       function (el) { taken.push.apply(taken, siteBoxes(map, el)); });
-    // The governorate names (italic) stay put; a town's name moves or hides around them.
-    container.querySelectorAll(".atlas-basemap-label").forEach(
-      function (el) { taken.push(centredBox(map, el)); });
+    // The governorate names (italic) stay put and a town's name moves or hides around them;
+    // from CLOSE_ZOOM on they are hidden (places.css): there the towns say more.
+    var close = zoom >= CLOSE_ZOOM;
+    container.classList.toggle("atlas-places-close", close);
+    if (!close) {
+      container.querySelectorAll(".atlas-basemap-label").forEach(
+        function (el) { taken.push(centredBox(map, el)); });
+    }
     var drawn = 0, size = map.getSize();
     shown.forEach(function (it) {
       var p = map.latLngToContainerPoint(it.at);

@@ -103,3 +103,19 @@ def test_the_national_view_names_only_the_large_cities(page, app_url):
     assert not small & set(names)
     assert _clashes(drawn) == []
     assert app_exceptions(page) == [] and page.external_requests == []
+
+
+def test_a_lesson_step_on_a_site_names_the_city_beside_it(page, app_url):
+    """Step 6 (Barzeh, zoom 12) at projector size: Damascus is named, not the governorate."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    frame = _open(page, f"{app_url}/?lesson=north-korea-in-syria&step=6", zoom=12)
+    drawn = frame.evaluate(_BOXES_JS)
+    page.screenshot(path=str(ARTIFACTS / "places-lesson-step6-1024x768.png"))
+    assert "Damascus" in [p["name"] for p in drawn["names"]]
+    assert _clashes(drawn) == []
+    hidden = frame.evaluate(
+        "[...document.querySelectorAll('.atlas-basemap-label')]"
+        ".every(el => getComputedStyle(el).visibility === 'hidden')"
+    )
+    assert hidden  # zoomed in, the governorate names give way to the towns
+    assert app_exceptions(page) == [] and page.external_requests == []
