@@ -96,6 +96,12 @@ window.AtlasPlaces = window.AtlasPlaces || function (group, config) {
       function (el) { taken.push.apply(taken, siteBoxes(map, el)); });
     // The governorate names (italic) stay put and a town's name moves or hides around them;
     // from CLOSE_ZOOM on they are hidden (places.css): there the towns say more.
+    // The map's own controls (zoom buttons, scale, attribution) sit over the map: keep clear.
+    var frame = container.getBoundingClientRect();
+    container.querySelectorAll(".leaflet-control").forEach(function (el) {
+      var r = el.getBoundingClientRect();  // controls do not move with the map
+      taken.push(box(r.left - frame.left, r.top - frame.top, r.width, r.height, 2));
+    });
     var close = zoom >= CLOSE_ZOOM;
     container.classList.toggle("atlas-places-close", close);
     if (!close) {
