@@ -4,10 +4,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from layers.render import frontend
 from layers.ui.failure import guarded_page
 
 ICON = Path(__file__).parent / "static" / "atlas-icon.png"  # local: an emoji icon is fetched online
 st.set_page_config(page_title="DPRK–Syria Atlas", page_icon=str(ICON), layout="wide")
+st.html(frontend.style_element("hangul.css"))  # Korean names without a Korean system font
 page = st.navigation(
     [
         st.Page("views/map.py", title="Map", icon=":material/map:", default=True),

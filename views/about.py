@@ -8,6 +8,7 @@ import streamlit as st
 from layers.data.changelog import change_rows
 from layers.data.load import data_dir
 from layers.data.method import method_text
+from layers.data.places import places, places_source
 from layers.data.validate import source_coverage
 from layers.render import html as atlas_html
 from layers.render.html import day_label
@@ -23,6 +24,15 @@ caption(
     f"Licence: {atlas.info.licence}."
 )
 st.markdown(method_text(data_dir()))
+
+st.header("Map data")
+_places = places_source()
+st.markdown(
+    "Basemap: [Natural Earth](https://www.naturalearthdata.com/) (public domain). "
+    f"Town and city names ({len(places())}): [GeoNames]({_places['url']}), "
+    f"licensed {_places['licence']}, from the {_places['carrier']} package. "
+    "Details in `geodata/basemap/PROVENANCE.md`."
+)
 
 st.header("Evidence grades as drawn")
 show_html(atlas_html.legend_html())

@@ -24,8 +24,10 @@ import folium
 from folium.map import CustomPane
 
 from layers.data.geo import OFFLINE
-from layers.map.leaflet import DivLabels, GeoJsonScript, script_json
+from layers.data.places import places
+from layers.map.leaflet import DivLabels, GeoJsonScript, PlaceLabels, script_json
 from layers.paths import REPO_ROOT
+from layers.render import frontend
 
 BASEMAP_DIR = REPO_ROOT / "geodata" / "basemap"
 ONLINE_TILES_FILE = BASEMAP_DIR / "online-tiles.json"
@@ -50,7 +52,7 @@ LABEL_PANE = "atlas-basemap-labels"
 _PANE_Z = 250
 _LABEL_PANE_Z = 350
 
-ATTRIBUTION = "Basemap: Natural Earth (public domain)"
+ATTRIBUTION = "Natural Earth (public domain); places © GeoNames, CC BY 4.0"
 
 # Outside the clip box there is no data: a neutral grey, neither land nor sea.
 NO_DATA = "#e6e6e6"
@@ -103,7 +105,8 @@ def add_basemap(
 
     ``land_fill=False`` draws only lines and lakes (for use over online imagery, which
     the opaque sea and land fills would hide). ``labels`` adds the governorate names at Natural
-    Earth's label points. ``control`` lists the group in a LayerControl.
+    Earth's label points, and the towns and cities (GeoNames) from the zoom where each
+    helps. ``control`` lists the group in a LayerControl.
 
     If ``m`` has no max zoom (``tiles=None``), sets :data:`BASEMAP_MAX_ZOOM`.
     """
@@ -131,6 +134,10 @@ def add_basemap(
             for label in governorate_labels()
         ]
         DivLabels("governorate labels", labels_html, LABEL_PANE).add_to(group)
+        m.get_root().header.add_child(
+            folium.Element(frontend.style_element("places.css")), name="atlas_places_css"
+        )
+        PlaceLabels("places", place_rows(), LABEL_PANE).add_to(group)
     group.add_to(m)
     return group
 
@@ -164,6 +171,12 @@ def governorate_labels() -> list[dict[str, Any]]:
         if p.get("type_en") and p.get("latitude") is not None:
             out.append({"name": p["name"], "lat": p["latitude"], "lon": p["longitude"]})
     return out
+
+
+@cache
+def place_rows() -> list[list[Any]]:
+    """The places as the page gets them: ``[lat, lon, name, arabic name, min zoom]``."""
+    return [[p.lat, p.lon, p.name, p.name_ar, p.min_zoom] for p in places()]
 
 
 def basemap_choices(path: Path = ONLINE_TILES_FILE) -> dict[str, str]:

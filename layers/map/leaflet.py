@@ -95,6 +95,28 @@ class DivLabels(ScriptLayer):
         )
 
 
+class PlaceLabels(ScriptLayer):
+    """Town and city names with a dot each (static/atlas/place-labels.js).
+
+    ``places`` are ``[lat, lon, name, arabic name or None, min zoom]``, largest first; the
+    script sets the names as text, so they need no escaping here. Names are shown from
+    their min zoom and hidden where they would touch a site marker or a larger place's name.
+    """
+
+    def __init__(self, name: str, places: list[list[Any]], pane: str) -> None:
+        super().__init__(name)
+        self.places = places
+        self.pane = pane
+
+    def script_text(self) -> str:
+        config = {"places": self.places, "pane": self.pane}
+        return (
+            f"{frontend.script('place-labels.js')}"
+            f"var {self.get_name()} = window.AtlasPlaces(L.layerGroup(), {script_json(config)})"
+            f".addTo({self._parent.get_name()});\n"
+        )
+
+
 class SiteMarkers(ScriptLayer):
     """Site markers with tooltip and popup, and a dashed precision halo under each.
 
