@@ -8,6 +8,7 @@ layout engines do not do. Text from data goes through `plain_text` first.
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 
 from matplotlib.figure import Figure, SubFigure
 
@@ -15,6 +16,8 @@ from layers.export.formats import xml_chars
 
 LINE_SPACING = 1.15
 Panel = Figure | SubFigure
+#: Where a page is drawn; None lays the page out without drawing (to count the pages).
+Canvas = Panel | None
 
 
 def plain_text(value: object) -> str:
@@ -51,9 +54,9 @@ def line_height(points: float) -> float:
     return points * LINE_SPACING / 72
 
 
-def write(fig: Panel, x: float, top: float, text: str, points: float, **style) -> float:
+def write(fig: Canvas, x: float, top: float, text: str, points: float, **style) -> float:
     """Text from `top` (inches) downwards; returns where the next block may start."""
-    if text:
+    if text and fig is not None:
         fig.text(
             *at(fig, x, top),
             text,
@@ -66,9 +69,13 @@ def write(fig: Panel, x: float, top: float, text: str, points: float, **style) -
     return top - line_height(points) * (text.count("\n") + 1) - 0.02
 
 
-def wrap_lines(text: str, chars: int, subsequent_indent: str = "") -> list[str]:
-    """Wrapped lines; hyphenated words stay whole (Secretary-General), long URLs are cut."""
-    return textwrap.wrap(text, chars, subsequent_indent=subsequent_indent, break_on_hyphens=False)
+@lru_cache(maxsize=4096)
+def wrap_lines(text: str, chars: int, subsequent_indent: str = "") -> tuple[str, ...]:
+    """Wrapped lines; hyphenated words stay whole (Secretary-General), long URLs are cut.
+    Cached: the notes are wrapped once to count the pages and again to draw them."""
+    return tuple(
+        textwrap.wrap(text, chars, subsequent_indent=subsequent_indent, break_on_hyphens=False)
+    )
 
 
 def wrap_items(items: list[str], chars: int) -> str:
@@ -81,7 +88,7 @@ def wrap_items(items: list[str], chars: int) -> str:
 
 
 def fill_column(
-    fig: Panel, x: float, top: float, width: float, bottom: float, lines: list[str], points: float
+    fig: Canvas, x: float, top: float, width: float, bottom: float, lines: list[str], points: float
 ) -> list[str]:
     """Write whole notes while they fit above `bottom`; returns the notes left over."""
     chars = chars_across(width, points)

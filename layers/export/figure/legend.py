@@ -8,7 +8,7 @@ from matplotlib.patches import Ellipse
 
 from layers.data.model import DatedEvent, Site
 from layers.export.figure.layout import (
-    Panel,
+    Canvas,
     at,
     chars_across,
     rect,
@@ -29,8 +29,10 @@ LEGEND_NOTE = (
 )
 
 
-def _grade_shapes(fig: Panel, x: float, top: float) -> float:
+def _grade_shapes(fig: Canvas, x: float, top: float) -> float:
     """One row per grade: its marker and its label."""
+    if fig is None:
+        return top - (6 * 0.2 + 0.12)
     key_ax = fig.add_axes(rect(fig, x, top - 6 * 0.2, 0.3, 6 * 0.2))
     key_ax.set_xlim(0, 1)
     key_ax.set_ylim(-0.5, 5.5)
@@ -43,7 +45,7 @@ def _grade_shapes(fig: Panel, x: float, top: float) -> float:
     return top - (6 * 0.2 + 0.12)
 
 
-def _rings(fig: Panel, x: float, top: float, width: float, highlighted: bool) -> float:
+def _rings(fig: Canvas, x: float, top: float, width: float, highlighted: bool) -> float:
     """The precision ring, and the highlight ring when the figure has one."""
     y = top
     extra = [
@@ -52,6 +54,9 @@ def _rings(fig: Panel, x: float, top: float, width: float, highlighted: bool) ->
     if highlighted:
         extra.append(("highlight", "Thick ring: a site of a highlighted event"))
     for kind, words in extra:
+        if fig is None:
+            y -= 0.26
+            continue
         ring_ax = fig.add_axes(rect(fig, x + 0.05, y - 0.2, 0.2, 0.2))
         ring_ax.axis("off")
         ring_ax.set_xlim(-1, 1)
@@ -84,7 +89,7 @@ def _rings(fig: Panel, x: float, top: float, width: float, highlighted: bool) ->
 
 
 def draw_legend(
-    fig: Panel,
+    fig: Canvas,
     x: float,
     top: float,
     width: float,

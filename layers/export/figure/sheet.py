@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matplotlib.figure import Figure
-
 from layers.data.model import DatedEvent, Site
 from layers.export.figure.frame import Frame
 from layers.export.figure.layout import (
-    Panel,
+    Canvas,
     chars_across,
     fill_column,
     panel_size,
@@ -43,17 +41,19 @@ class Sheet:
     sources_elsewhere: str | None = None
 
     def count_pages(self, width: float, height: float) -> int:
-        """How many panels the notes need (drawn once on a scratch figure)."""
-        rest = self.draw_map_page(Figure(figsize=(width, height)), with_map=False)
+        """How many panels the notes need: the pages laid out without drawing anything, so
+        the key and the notes are not built twice."""
+        rest = self.draw_map_page(None, size=(width, height))
         pages = 1
         while rest:
-            rest = self.draw_notes_page(Figure(figsize=(width, height)), rest)
+            rest = self.draw_notes_page(None, rest, size=(width, height))
             pages += 1
         return pages
 
-    def draw_map_page(self, fig: Panel, *, with_map: bool = True) -> list[str]:
-        """Title, caption, map and key; returns the note lines that did not fit."""
-        width, height = panel_size(fig)
+    def draw_map_page(self, fig: Canvas, *, size: tuple[float, float] | None = None) -> list[str]:
+        """Title, caption, map and key; returns the note lines that did not fit. With no
+        `fig`, only lays the page out (`size` in inches)."""
+        width, height = size or panel_size(fig)
         title_lines = wrap_lines(self.title, chars_across(width - 2 * MARGIN, 13, bold=True))
         y = height - MARGIN
         y = write(fig, MARGIN, y, "\n".join(title_lines), 13, weight="bold")
@@ -61,7 +61,7 @@ class Sheet:
         y = write(fig, MARGIN, y - 0.04, "\n".join(cap), 7.5, color="#333333")
         map_top = y - 0.12
         map_w = width * 0.6
-        if with_map:
+        if fig is not None:
             ax = fig.add_axes(rect(fig, MARGIN, MARGIN, map_w, map_top - MARGIN))
             draw_map(ax, self.frame, self.events, self.sites, self.highlight)
         panel_x = MARGIN + map_w + 0.25
@@ -78,9 +78,12 @@ class Sheet:
         )
         return self._notes_column(fig, panel_x, y - 0.08, panel_w, MARGIN)
 
-    def draw_notes_page(self, fig: Panel, lines: list[str]) -> list[str]:
-        """Notes continued in four columns; returns the lines that still did not fit."""
-        width, height = panel_size(fig)
+    def draw_notes_page(
+        self, fig: Canvas, lines: list[str], *, size: tuple[float, float] | None = None
+    ) -> list[str]:
+        """Notes continued in four columns; returns the lines that still did not fit. With no
+        `fig`, only lays the page out (`size` in inches)."""
+        width, height = size or panel_size(fig)
         y = write(
             fig, MARGIN, height - MARGIN, f"{self.title}: sources (continued)", 11, weight="bold"
         )
@@ -92,7 +95,7 @@ class Sheet:
         return rest
 
     def _notes_column(
-        self, fig: Panel, x: float, top: float, width: float, bottom: float
+        self, fig: Canvas, x: float, top: float, width: float, bottom: float
     ) -> list[str]:
         """The first notes, under the key; returns those that did not fit."""
         if self.sources_elsewhere is not None:
