@@ -1,6 +1,12 @@
 """The figure of a view as PNG, SVG or PDF bytes: a PDF gets one page per panel, a PNG or
 SVG is one image with the notes panels stacked below the map. No creation date goes into
-the file, so the same view drawn on the same day gives the same file."""
+the file, so the same view drawn on the same day gives the same file.
+
+Where the time goes (cProfile, the whole map: 111 sources, 4 panels): a PNG is about half
+matplotlib's Agg text (each line is shaped twice, to measure it and to draw it) and half zlib
+over 35 million pixels; a PDF is the per-glyph text layout and fontTools subsetting the three
+DejaVu fonts it embeds. None of it is work this package repeats.
+"""
 
 from __future__ import annotations
 
