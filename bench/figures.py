@@ -22,11 +22,11 @@ def _baseline_png() -> bytes:
     from matplotlib.figure import Figure
 
     from layers.data.geo import SYRIA_BOX
-    from layers.export.figure import DPI, SIZES, _draw_basemap
+    from layers.export.figure import DPI, SIZES, draw_basemap
 
     fig = Figure(figsize=SIZES["a4"])
     ax = fig.add_axes((0.03, 0.04, 0.6, 0.8))
-    _draw_basemap(ax)
+    draw_basemap(ax)
     west, south, east, north = SYRIA_BOX
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)

@@ -10,7 +10,7 @@ export says where it came from. One job per module:
 - `bundle`: the single-file HTML page, map and handout in one;
 - `dispatch`: `export_bytes` and `export`, never into the data folder (usage there);
 - `readback`: `read_export` and `read_provenance` for a GeoJSON export;
-- `figure`, `figure_notes`: a figure of the view (PNG, SVG, PDF) with its words and notes;
+- `figure` (a sub-package): a figure of the view (PNG, SVG, PDF) with its words and notes;
 - `slides`: a lesson as PowerPoint slides (imported where used: python-pptx is not light).
 
 The names other code uses are re-exported here: `from layers.export import export_bytes`.

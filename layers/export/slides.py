@@ -30,7 +30,7 @@ from layers.data.load import data_dir
 from layers.data.method import grade_meanings, method_text
 from layers.data.model import Atlas, DatedEvent
 from layers.export.figure import Frame, figure_bytes
-from layers.export.figure_notes import Notes, event_line, number_ranges
+from layers.export.figure.notes import Notes, event_line, number_ranges
 from layers.export.formats import xml_chars
 from layers.render.style import GRADE_STYLES, NO_LINK_STYLE, GradeStyle
 from layers.render.words import citation_text, day_label

@@ -1,5 +1,5 @@
 """The words a figure carries: numbered source notes, each site's key line, the highlighted
-events and the caption. Plain text, no drawing (that is `layers.export.figure`).
+events and the caption. Plain text, no drawing (the other modules of `layers.export.figure`).
 
 Why apart: the slides (`layers.export.slides`) cite the same notes under each step, and
 tests read these words without drawing anything.

@@ -1,0 +1,41 @@
+"""What every figure shares: its formats and sizes, its resolution, and the matplotlib
+settings that keep words as text (``svg.fonttype = none``, ``pdf.fonttype = 42``, TrueType
+embedded, so Inkscape or Illustrator can select and edit them) and data as plain text
+(the maths parser is off: a ``$`` in a title stays a dollar).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Literal
+
+import matplotlib
+
+FigureFormat = Literal["png", "svg", "pdf"]
+Size = Literal["a4", "letter", "16:9"]
+#: Format -> (file suffix, MIME type).
+FIGURE_FORMATS: dict[str, tuple[str, str]] = {
+    "png": (".png", "image/png"),
+    "svg": (".svg", "image/svg+xml"),
+    "pdf": (".pdf", "application/pdf"),
+}
+#: Paper or slide size in inches, landscape.
+SIZES: dict[str, tuple[float, float]] = {
+    "a4": (297 / 25.4, 210 / 25.4),
+    "letter": (11.0, 8.5),
+    "16:9": (13.333, 7.5),
+}
+DPI = 300
+HIGHLIGHT_COLOUR = "#d55e00"  # Okabe–Ito vermillion; drawn thick, so it reads in grey too
+RC = {
+    "svg.fonttype": "none",  # words stay <text>
+    "pdf.fonttype": 42,  # TrueType, so PDF text is selectable and editable
+    "text.parse_math": False,  # a "$" in data is a dollar sign, not maths
+    "text.usetex": False,
+    "svg.hashsalt": "dprk-syria-atlas",  # the same view gives the same SVG ids
+    "font.family": "DejaVu Sans",
+}
+matplotlib.rcParams.update(RC)
+# DejaVu Sans has no Hangul or CJK glyphs: such a title prints as boxes in PNG and PDF (the SVG
+# keeps the text). Known and documented; not worth a warning per character on every export.
+warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
