@@ -6,10 +6,12 @@ embedded, so Inkscape or Illustrator can select and edit them) and data as plain
 
 from __future__ import annotations
 
-import warnings
 from typing import Literal
 
 import matplotlib
+from matplotlib import font_manager
+
+from layers.paths import STATIC_DIR
 
 FigureFormat = Literal["png", "svg", "pdf"]
 Size = Literal["a4", "letter", "16:9"]
@@ -27,15 +29,17 @@ SIZES: dict[str, tuple[float, float]] = {
 }
 DPI = 300
 HIGHLIGHT_COLOUR = "#d55e00"  # Okabe–Ito vermillion; drawn thick, so it reads in grey too
+HANGUL_FONT = STATIC_DIR / "atlas" / "fonts" / "hangul-subset.ttf"
+HANGUL_FAMILY = "Atlas Hangul Subset"
 RC = {
     "svg.fonttype": "none",  # words stay <text>
     "pdf.fonttype": 42,  # TrueType, so PDF text is selectable and editable
     "text.parse_math": False,  # a "$" in data is a dollar sign, not maths
     "text.usetex": False,
     "svg.hashsalt": "dprk-syria-atlas",  # the same view gives the same SVG ids
-    "font.family": "DejaVu Sans",
+    # DejaVu Sans has no Hangul: the page's shipped subset of NanumGothic (every Hangul
+    # character in geodata/, static/atlas/fonts/) draws the Korean names, by fallback.
+    "font.family": ["DejaVu Sans", HANGUL_FAMILY],
 }
+font_manager.fontManager.addfont(str(HANGUL_FONT))
 matplotlib.rcParams.update(RC)
-# DejaVu Sans has no Hangul or CJK glyphs: such a title prints as boxes in PNG and PDF (the SVG
-# keeps the text). Known and documented; not worth a warning per character on every export.
-warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
