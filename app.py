@@ -4,7 +4,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from layers.ui.rerun_throttle import throttle_reruns
+
 ICON = Path(__file__).parent / "static" / "atlas-icon.png"  # local: an emoji icon is fetched online
+# First, before any element: a rerun request interrupts a run at its next element, so a
+# flood would otherwise restart the script there before the throttle was ever reached.
+throttle_reruns()
 st.set_page_config(page_title="DPRK–Syria Atlas", page_icon=str(ICON), layout="wide")
 st.navigation(
     [
