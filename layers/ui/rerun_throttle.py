@@ -38,8 +38,11 @@ class Bucket:
     tokens: float
     when: float
 
-    def take(self, now: float, rate: float = RUNS_PER_S, burst: int = BURST_RUNS) -> float:
-        """Seconds this run must wait before it starts; takes its token."""
+    def take(self, now: float, rate: float | None = None, burst: int | None = None) -> float:
+        """Seconds this run must wait before it starts; takes its token. The limits are
+        read when called (a benchmark of the script's own cost lifts them)."""
+        rate = RUNS_PER_S if rate is None else rate
+        burst = BURST_RUNS if burst is None else burst
         tokens = min(float(burst), self.tokens + max(0.0, now - self.when) * rate)
         wait = 0.0 if tokens >= 1 else (1 - tokens) / rate
         self.tokens, self.when = max(0.0, tokens + wait * rate - 1), now + wait
