@@ -6,8 +6,12 @@ import streamlit as st
 
 from layers.render import frontend
 from layers.ui.failure import guarded_page
+from layers.ui.rerun_throttle import throttle_reruns
 
 ICON = Path(__file__).parent / "static" / "atlas-icon.png"  # local: an emoji icon is fetched online
+# First, before any element: a rerun request interrupts a run at its next element, so a
+# flood would otherwise restart the script there before the throttle was ever reached.
+throttle_reruns()
 st.set_page_config(page_title="DPRK–Syria Atlas", page_icon=str(ICON), layout="wide")
 st.html(frontend.style_element("hangul.css"))  # Korean names without a Korean system font
 page = st.navigation(

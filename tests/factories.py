@@ -213,3 +213,34 @@ def shipped_lessons() -> tuple:
     found, problems = load_lessons(DEFAULT_DATA_DIR, shipped_atlas())
     assert problems == [], problems
     return tuple(found)
+
+
+def schema_events_layer(n_events: int, n_sites: int = 1, seed: int = 0) -> bytes:
+    """A schema-following extra layer (UTF-8 GeoJSON bytes): ``n_sites`` sites near Deir
+    ez-Zor, one source and ``n_events`` events spread over 1966-2025 across the sites.
+
+    The shape of the security review's chronology probe (one site, 20,000 events: about
+    3.7 MB). Deterministic for a given ``seed``. For tests and benchmarks.
+    """
+    import random
+
+    rng = random.Random(seed)
+    sites = [
+        site_feature(f"S{9001 + i}", lon=40.0 + i * 0.01, lat=35.3, name=f"Synthetic site {i + 1}")
+        for i in range(n_sites)
+    ]
+    document = layer("extra-synthetic-events", *sites, order=90)
+    document["sources"] = [source("src-synthetic-events")]
+    grades = ("confirmed-official", "official-gov", "reported", "alleged", "disputed")
+    document["events"] = [
+        event(
+            f"E{900001 + i}",
+            [f"S{9001 + rng.randrange(n_sites)}"],
+            date=f"{rng.randint(1966, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            title=f"Synthetic event {i + 1}",
+            grade=grades[rng.randrange(len(grades))],
+            source_ids=["src-synthetic-events"],
+        )
+        for i in range(n_events)
+    ]
+    return json.dumps(document, separators=(",", ":")).encode("utf-8")

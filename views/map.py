@@ -14,7 +14,7 @@ from layers.state import lesson_player as presenter
 from layers.state.scene import build_scene
 from layers.ui import playback
 from layers.ui.atlas_map import atlas_map, detail, view_in_words
-from layers.ui.cached import current_atlas, current_lessons
+from layers.ui.cached import current_lessons
 from layers.ui.chronology import chronology
 from layers.ui.lesson_panel import lesson_panel
 from layers.ui.page import caption, notices, problem_notice, query_params
@@ -23,7 +23,7 @@ from layers.ui.stage import OFFSTAGE_KEY, presenting, stage
 from layers.ui.uploads import page_extras
 
 state = st.session_state
-extras = page_extras(state, current_atlas())
+extras = page_extras(state)
 atlas = extras.atlas
 lessons, lesson_problems = current_lessons()
 # Kept for the whole session: notices that vanished on the next run would shift the

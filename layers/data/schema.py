@@ -79,10 +79,13 @@ class LinkGrade(StrEnum):
     @property
     def as_grade(self) -> Grade | None:
         """The same value as a Grade; None for `none` (the event does not address a link)."""
-        return None if self is LinkGrade.NONE else Grade(self.value)
+        return _AS_GRADE[self]  # a lookup: read for every shown event on every rerun
 
 
 NOT_ADDRESSED = LinkGrade.NONE
+_AS_GRADE: dict[LinkGrade, Grade | None] = {
+    link: None if link is LinkGrade.NONE else Grade(link.value) for link in LinkGrade
+}
 
 
 class LinkType(StrEnum):

@@ -9,12 +9,14 @@ import pickle
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from layers.data.load import parse_json_bytes
 from layers.data.problems import Problem
+from layers.extra.caps import capped_problems, over_cap
 from layers.extra.geojson import plain_layer
 from layers.extra.model import (
     GEOJSON_TYPES,
@@ -28,6 +30,7 @@ from layers.extra.model import (
 from layers.extra.site_file import follows_site_schema, schema_layer
 from layers.extra.text import safe_name
 from layers.extra.worker_env import worker_env
+from layers.extra.workers import queued
 from layers.paths import REPO_ROOT
 
 EXTRA_LAYERS_ENV = "ATLAS_EXTRA_LAYERS"
@@ -50,6 +53,7 @@ def read_extra(
     limit: int = UPLOAD_LIMIT_BYTES,
     isolate: bool | None = None,
     memory_limit: int = WORKER_MEMORY_BYTES,
+    on_wait: Callable[[int], None] | None = None,
 ) -> ExtraFile:
     """Read one user GeoJSON (bytes as uploaded) under the display name ``name``.
 
@@ -59,7 +63,8 @@ def read_extra(
     holds a big file's parsed JSON (~7× the file's size in Python objects; far more for
     a hostile file of empty objects) and a file that needs more than ``memory_limit``
     bytes, or more than :data:`WORKER_TIMEOUT_S`, is refused instead of taking the
-    server down.
+    server down. Workers are shared by the process (layers/extra/workers.py): a read
+    that must wait for one calls ``on_wait`` first.
     """
     label = safe_name(name)
     refused = too_large(len(raw), limit)
@@ -68,7 +73,9 @@ def read_extra(
     if isolate is None:
         isolate = len(raw) >= ISOLATE_FROM_BYTES
     if isolate:
-        return _read_in_worker(raw, label, memory_limit, limit=limit)
+        return queued(
+            label, lambda: _read_in_worker(raw, label, memory_limit, limit=limit), on_wait
+        )
     return _read_here(raw, label)
 
 
@@ -124,7 +131,10 @@ def read_extra_path(path: Path, *, limit: int = UPLOAD_LIMIT_BYTES) -> ExtraFile
         if refused:
             return ExtraFile(label, problems=(Problem(label, refused),))
         if size >= ISOLATE_FROM_BYTES:  # the worker reads it: the server never holds it
-            return _read_in_worker(None, label, WORKER_MEMORY_BYTES, path=path, limit=limit)
+            return queued(
+                label,
+                lambda: _read_in_worker(None, label, WORKER_MEMORY_BYTES, path=path, limit=limit),
+            )
         raw = path.read_bytes()
     except OSError as exc:
         return ExtraFile(
@@ -184,9 +194,14 @@ def _read_document(document: Any, label: str, problems: list[Problem]) -> ExtraF
                 severity="warning",
             )
         )
-    if kind == "FeatureCollection" and follows_site_schema(document):
+    schema_file = kind == "FeatureCollection" and follows_site_schema(document)
+    refused = over_cap(document, label, schema_file)
+    if refused is not None:
+        return ExtraFile(label, problems=(*problems, refused))
+    if schema_file:
         schema, more = schema_layer(document, label)
-        return ExtraFile(label, schema=schema, problems=tuple(problems + more))
+        more = capped_problems(problems + more, label)
+        return ExtraFile(label, schema=schema, problems=tuple(more))
     plain, more = plain_layer(document, label)
     return ExtraFile(label, plain=plain, problems=tuple(problems + more))
 

@@ -89,7 +89,8 @@ def site_layer(
                 "title": f"{site.name} — {style.short}",  # plain text, set as a property
                 "icon_html": marker_icon_html(site, style),
                 "tooltip_html": site_tooltip(site, style),
-                "popup_html": popup_html(atlas, site, shown),
+                # built only where shown: a site with 20,000 events makes a huge popup
+                "popup_html": popup_html(atlas, site, shown) if popups else "",
                 "highlight": any(e.id in highlight for e in shown),
             }
         )

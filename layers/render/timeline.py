@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from layers.data.model import SYRIA_WIDE, Atlas, DatedEvent
 from layers.render.html import esc
+from layers.render.lanes import crowding
 from layers.render.style import (
     GRADE_STYLES,
     LINK_COLOURS,
@@ -27,6 +28,10 @@ ROW = 36
 TOP = 28
 MARK = 14
 LANE_OFFSETS = (0, -8, 8, -4, 4)  # marks in the same row and year step aside
+#: The most events the page draws as a timeline and list (the shipped atlas has about
+#: fifty): beyond, the marks overlap into a smear, and the SVG and table of 20,000 events
+#: were 30 MB, built and sent on every rerun. The sortable table shows any number.
+MAX_DRAWN_EVENTS = 1_000
 
 
 def _rows(atlas: Atlas, events: list[DatedEvent]) -> list[str]:
@@ -35,6 +40,18 @@ def _rows(atlas: Atlas, events: list[DatedEvent]) -> list[str]:
     if any(e.syria_wide for e in events):
         order.append(SYRIA_WIDE)
     return order
+
+
+def _lanes(marks: list[tuple[int, float, float, DatedEvent]]) -> list[int]:
+    """Each mark's lane: how many earlier marks of its row start within MARK of it."""
+    by_row: dict[int, list[int]] = {}
+    for i, (row, *_rest) in enumerate(marks):
+        by_row.setdefault(row, []).append(i)
+    lanes = [0] * len(marks)
+    for members in by_row.values():
+        for i, lane in zip(members, crowding([marks[i][1] for i in members], MARK), strict=True):
+            lanes[i] = lane
+    return lanes
 
 
 def _tick_step(span: float) -> int:
@@ -74,31 +91,30 @@ def timeline_svg(atlas: Atlas, events: list[DatedEvent], first_year: int, last_y
             f'<text x="{LABEL_WIDTH - 8}" y="{y + 4}" text-anchor="end" fill="#111">'
             f"{esc(name)}</text>"
         )
-    placed: dict[int, list[float]] = {}
+    row_of = {name: index for index, name in enumerate(rows)}
+    marks: list[tuple[int, float, float, DatedEvent]] = []
     for dated in events:
+        names = [atlas.short_label(s) for s in dated.event.site_ids] or [SYRIA_WIDE]
+        for name in names:
+            if name in row_of:
+                start_x, end_x = x(dated.when.start_year), x(dated.when.end_year)
+                marks.append((row_of[name], start_x, end_x, dated))
+    lanes = _lanes(marks)
+    for (row, x0, x1, dated), lane in zip(marks, lanes, strict=True):
         event = dated.event
-        names = [atlas.short_label(s) for s in event.site_ids] or [SYRIA_WIDE]
         style = GRADE_STYLES[event.link_grade] if event.link_grade else NO_LINK_STYLE
         colour = LINK_COLOURS[event.link_types[0]]
         kinds = ", ".join(LINK_LABELS[link] for link in event.link_types)
         grades = both_grades_words(event.grade, event.link_grade)
         tip = f"{dated.when.label()} — {event.title} ({grades}; kind: {kinds}) [{event.id}]"
-        for name in names:
-            if name not in rows:
-                continue
-            row = rows.index(name)
-            x0, x1 = x(dated.when.start_year), x(dated.when.end_year)
-            taken = placed.setdefault(row, [])
-            lane = sum(1 for other in taken if abs(other - x0) < MARK)
-            taken.append(x0)
-            y = TOP + ROW * row + ROW / 2 + LANE_OFFSETS[lane % len(LANE_OFFSETS)]
-            parts.append(
-                f'<g data-event-id="{esc(event.id)}"><title>{esc(tip)}</title>'
-                f'<rect x="{x0:.1f}" y="{y + MARK / 2:.1f}" width="{max(x1 - x0, 3):.1f}" '
-                f'height="4" fill="{colour}"/>'
-                f'<svg x="{x0 - MARK / 2:.1f}" y="{y - MARK / 2:.1f}" width="{MARK}" '
-                f'height="{MARK}">{symbol_svg(style, MARK)}</svg></g>'
-            )
+        y = TOP + ROW * row + ROW / 2 + LANE_OFFSETS[lane % len(LANE_OFFSETS)]
+        parts.append(
+            f'<g data-event-id="{esc(event.id)}"><title>{esc(tip)}</title>'
+            f'<rect x="{x0:.1f}" y="{y + MARK / 2:.1f}" width="{max(x1 - x0, 3):.1f}" '
+            f'height="4" fill="{colour}"/>'
+            f'<svg x="{x0 - MARK / 2:.1f}" y="{y - MARK / 2:.1f}" width="{MARK}" '
+            f'height="{MARK}">{symbol_svg(style, MARK)}</svg></g>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 

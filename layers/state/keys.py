@@ -47,6 +47,7 @@ EVENTS_VIEW_KEY = "events-view"
 LAST_MAP_CLICK_KEY = "_last_map_click"
 UPLOAD_KEY = "uploads"
 PARSED_UPLOADS_KEY = "_uploads-parsed"
+MERGED_ATLAS_KEY = "_uploads-merged-atlas"  # (what was merged, the merged atlas)
 PLAIN_PREFIX = "plain-"  # + extra layer id: that plain layer's checkbox
 ONLY_PREFIX = "only-"  # + a filter's key: its "only one ..." box
 

@@ -28,6 +28,13 @@ def chronology(scene: Scene) -> None:
         == "Sortable table"
     ):
         events_table(scene.atlas, scene.events)
+    elif len(scene.events) > timeline.MAX_DRAWN_EVENTS:
+        show_html(
+            f'<div role="status" class="atlas-caveat" data-chronology="too-many">'
+            f"{len(scene.events):,} events match the filters: more than the timeline and "
+            f"list draw ({timeline.MAX_DRAWN_EVENTS:,}). Narrow the filters (years, layers, "
+            "grades), or choose “Sortable table” above.</div>"
+        )
     else:
         first, last = scene.view.years
         show_html(timeline.timeline_svg(scene.atlas, scene.events, first, last))

@@ -97,8 +97,13 @@ def test_a_name_with_markup_stays_data(tmp_path) -> None:
     path = tmp_path / "places.geojson"
     feature = {
         "type": "Feature",
-        "properties": {"geonameid": 1, "name": "</script><b>x", "name_ar": None,
-                       "country": "SY", "population": 5},
+        "properties": {
+            "geonameid": 1,
+            "name": "</script><b>x",
+            "name_ar": None,
+            "country": "SY",
+            "population": 5,
+        },
         "geometry": {"type": "Point", "coordinates": [38.0, 35.0]},
     }
     path.write_text(json.dumps({"type": "FeatureCollection", "source": {}, "features": [feature]}))
