@@ -19,7 +19,7 @@ PYTEST_ARGS    ?=
 # `make serve-replicas REPLICAS=3 PORT=8080`: app processes behind nginx on 127.0.0.1:PORT.
 REPLICAS       ?= 2
 
-.PHONY: help venv browser nginx run serve-replicas test lint bench load-test clean
+.PHONY: help venv browser nginx run serve-replicas test lint bench load-test server-latency clean
 
 help:
 	@echo "make run     serve the app on http://$(ADDRESS):$(PORT) (ADDRESS=, PORT= to change)"
@@ -27,6 +27,7 @@ help:
 	@echo "make lint    ruff check, and the import contract (lint-imports; see pyproject.toml)"
 	@echo "make bench   benchmarks with baselines, one table (bench/run.py; about 3 min)"
 	@echo "make load-test  20 concurrent browser sessions for 60 s (bench/load_test.py)"
+	@echo "make server-latency  the server's time per filter change at 1, 5, 20, 50 sessions"
 	@echo "make venv    create $(VENV) and install requirements-dev.txt (when changed)"
 	@echo "make browser install Debian's chromium if $(CHROMIUM) is missing"
 	@echo "make nginx   install Debian's nginx if $(NGINX) is missing"
@@ -100,6 +101,10 @@ bench: venv browser
 
 load-test: venv browser
 	$(PY) bench/load_test.py --sessions 20 --seconds 60
+
+# Light protocol-level clients (no browser): the server's own time per filter change.
+server-latency: venv
+	$(PY) -m bench.server_latency
 
 clean:
 	rm -rf "$(VENV)" .pytest_cache .ruff_cache .hypothesis tests/artifacts
