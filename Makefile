@@ -25,8 +25,8 @@ help:
 	@echo "make run     serve the app on http://$(ADDRESS):$(PORT) (ADDRESS=, PORT= to change)"
 	@echo "make test    install what is missing, lint, run the whole test suite"
 	@echo "make lint    ruff check, and the import contract (lint-imports; see pyproject.toml)"
-	@echo "make bench   benchmarks with baselines, one table (bench/run.py; about 3 min)"
-	@echo "make load-test  20 concurrent browser sessions for 60 s (bench/load_test.py)"
+	@echo "make bench   benchmarks with baselines, one table (python -m bench.run; about 3 min)"
+	@echo "make load-test  20 concurrent browser sessions for 60 s (python -m bench.load_test)"
 	@echo "make server-latency  the server's time per filter change at 1, 5, 20, 50 sessions"
 	@echo "make venv    create $(VENV) and install requirements-dev.txt (when changed)"
 	@echo "make browser install Debian's chromium if $(CHROMIUM) is missing"
@@ -97,10 +97,10 @@ test: venv browser nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv browser
-	$(PY) bench/run.py
+	$(PY) -m bench.run
 
 load-test: venv browser
-	$(PY) bench/load_test.py --sessions 20 --seconds 60
+	$(PY) -m bench.load_test --sessions 20 --seconds 60
 
 # Light protocol-level clients (no browser): the server's own time per filter change.
 server-latency: venv

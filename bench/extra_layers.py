@@ -1,6 +1,6 @@
 """Benchmark: extra (bring-your-own) layers of 1,000 to 100,000 synthetic points.
 
-Run with ``.venv/bin/python bench/extra_layers.py`` (``--help`` for options). Prints a
+Run with ``.venv/bin/python -m bench.extra_layers`` (``--help`` for options). Prints a
 table and writes ``bench/results/extra_layers.json``. Not a test: it asserts nothing
 about the figures, and exits non-zero only when it could not measure something.
 
@@ -37,11 +37,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BENCH_DIR.parent
-sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "tests")]
-
-from browser_support import (  # noqa: E402
+from tests.browser_support import (
     APP_IDLE,
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
@@ -56,6 +52,9 @@ from browser_support import (  # noqa: E402
     record_errors,
     wait_for_app,
 )
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
 
 PAGE = BENCH_DIR / "extra_page.py"
 BARE = BENCH_DIR / "bare_page.py"

@@ -12,7 +12,7 @@ import io
 import time
 from typing import Any
 
-from measure import Budget, log, median
+from bench.measure import Budget, log, median
 
 FORMATS = ("png", "svg", "pdf")
 

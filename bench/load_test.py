@@ -4,7 +4,7 @@ updated, and where the machine's CPU went. A benchmark (prints figures, asserts 
 traffic stays on loopback.
 
     make load-test                      # 20 sessions, 60 s
-    .venv/bin/python bench/load_test.py --sessions 30 --seconds 90 --think 2
+    .venv/bin/python -m bench.load_test --sessions 30 --seconds 90 --think 2
 
 All sessions open the page at the same moment (a class opening one link). Each then
 loops: click a sidebar layer checkbox, wait until the map's marker count changes, click a
@@ -25,10 +25,9 @@ import sys
 import time
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-sys.path[:0] = [str(BENCH_DIR), str(BENCH_DIR.parent), str(BENCH_DIR.parent / "tests")]
+from playwright.async_api import async_playwright
 
-from measure import (  # noqa: E402
+from bench.measure import (
     JS_ARM_CLICK,
     JS_MARKERS_AT_LEAST,
     JS_MARKERS_NOT,
@@ -37,15 +36,15 @@ from measure import (  # noqa: E402
     peak_rss_mb,
     percentile,
 )
-from playwright.async_api import async_playwright  # noqa: E402
-
-from browser_support import (  # noqa: E402
+from tests.browser_support import (
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
     FOLIUM_IFRAME,
     StreamlitServer,
     is_local_url,
 )
+
+BENCH_DIR = Path(__file__).resolve().parent
 
 MARKERS = ".leaflet-marker-pane .atlas-marker"
 LAYER = "DPRK Embassy"  # a sidebar layer checkbox

@@ -7,7 +7,7 @@ script; ``_get_header``: the <head> additions; ``_get_html``) for the app's offl
 raw and gzip-compressed (Streamlit's websocket compresses messages), with and without the
 town names, so a change can be compared. Not a test; asserts nothing.
 
-    PYTHONPATH=. .venv/bin/python bench/map_payload.py
+    .venv/bin/python -m bench.map_payload
 """
 
 from __future__ import annotations

@@ -8,17 +8,12 @@ from __future__ import annotations
 import contextlib
 import math
 import statistics
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BENCH_DIR.parent
-sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "tests")]
-
-from browser_support import (  # noqa: E402
+from tests.browser_support import (
     APP_IDLE,
     EXCEPTION,
     FOLIUM_IFRAME,
@@ -29,6 +24,9 @@ from browser_support import (  # noqa: E402
     record_errors,
     wait_for_app,
 )
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
 
 SITES = 5  # located sites: S1..S5; both pages draw one marker each
 FILTER_LAYER = "Al Kibar"  # sidebar checkbox label starts with this (site S1)

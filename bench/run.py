@@ -1,6 +1,6 @@
 """Benchmark: how fast the atlas shows its sites, compared with a bare st_folium page.
 
-Run with ``make bench`` (``.venv/bin/python bench/run.py``); ``--help`` for options.
+Run with ``make bench`` (``.venv/bin/python -m bench.run``); ``--help`` for options.
 It prints figures and writes them to ``bench/results/latest.json``. It is not a test:
 it asserts nothing about the figures, and exits non-zero only if it could not measure.
 
@@ -35,13 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BENCH_DIR.parent
-# The repo (for `layers`, which bare_page.py imports under AppTest) and tests/ (harness).
-sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "tests")]
-
-from figures import measure_figures  # noqa: E402
-from measure import (  # noqa: E402
+from bench.figures import measure_figures
+from bench.measure import (
     FILTER_LAYER,
     Budget,
     OutOfTime,
@@ -54,14 +49,16 @@ from measure import (  # noqa: E402
     percentile,
     ratio,
 )
-from scale import measure_bundle, measure_extra_layer  # noqa: E402
-
-from browser_support import (  # noqa: E402
+from bench.scale import measure_bundle, measure_extra_layer
+from tests.browser_support import (
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
     StreamlitServer,
     browser_available,
 )
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
 
 APP_SCRIPT = REPO_ROOT / "app.py"
 BARE_SCRIPT = BENCH_DIR / "bare_page.py"
@@ -171,8 +168,8 @@ def measure_big_layer(args, budget: Budget, errors: list[str], result: dict[str,
     script's own cost."""
     import tempfile
 
-    from factories import schema_events_layer
     from layers.ui import rerun_throttle
+    from tests.factories import schema_events_layer
 
     log(f"\nA {BIG_LAYER_EVENTS:,}-event schema layer, AppTest reruns with and without it:")
     rerun_throttle.RUNS_PER_S = 1e9

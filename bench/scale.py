@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from measure import (
+from bench.measure import (
     REPO_ROOT,
     Budget,
     OutOfTime,
@@ -26,8 +26,7 @@ from measure import (
     peak_rss_mb,
     timed_load,
 )
-
-from browser_support import StreamlitServer
+from tests.browser_support import StreamlitServer
 
 APP_SCRIPT = REPO_ROOT / "app.py"
 LOAD_TIMEOUT_MS = 120_000  # 100,000 points on a busy 2-core machine: be patient

@@ -1,10 +1,14 @@
-"""Servers on loopback: a free port to start one on, and waiting until it answers its
-health endpoint. Shared by the replica launcher (replicas and nginx), the test harness
-and the benchmarks."""
+"""Servers on loopback: a free port to start one on, waiting until it answers its health
+endpoint, and stopping it with all its children. Shared by the replica launcher (replicas
+and nginx), the test harness and the benchmarks."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -42,3 +46,24 @@ def wait_healthy(url: str, deadline: float, exited: Callable[[], str | None]) ->
             last = repr(exc)
         time.sleep(0.2)
     raise TimeoutError(f"not healthy at {url} ({last})")
+
+
+def stop_process_group(proc: subprocess.Popen, first: int = signal.SIGTERM) -> None:
+    """Stop a process started with ``start_new_session=True`` and everything it started:
+    ``first`` (SIGTERM, or SIGQUIT for nginx's graceful stop), then SIGKILL after 5 s,
+    then SIGKILL to any child that outlived the leader. Safe to call twice."""
+    if proc.poll() is None:
+        for sig in (first, signal.SIGKILL):
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                proc.wait(5)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)  # children that outlived the leader
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(5)

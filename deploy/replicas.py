@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from deploy.loopback import LOOPBACK, free_port, wait_healthy
+from deploy.loopback import LOOPBACK, free_port, stop_process_group, wait_healthy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf"
@@ -177,22 +177,7 @@ class _Process:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def stop(self, first: int = signal.SIGTERM) -> None:
-        proc = self.proc
-        if proc.poll() is None:
-            for sig in (first, signal.SIGKILL):
-                try:
-                    os.killpg(proc.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    proc.wait(5)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)  # children that outlived the leader
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(5)
+        stop_process_group(self.proc, first)
 
 
 class Deployment:

@@ -7,9 +7,7 @@ The fixtures in ``tests/conftest.py`` wrap these; tests normally import only
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -19,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from deploy.loopback import free_port, wait_healthy
+from deploy.loopback import free_port, stop_process_group, wait_healthy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -153,21 +151,8 @@ class StreamlitServer:
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
-        if proc is not None and proc.poll() is None:
-            for sig, wait in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
-                try:
-                    os.killpg(proc.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    proc.wait(wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        # Reap stray children that outlived the leader, if any.
         if proc is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
+            stop_process_group(proc)
         if not self._log.closed:
             self._log.close()
 
