@@ -1,0 +1,15 @@
+"""AppTest runs the page in this process, one run straight after another: the per-session
+rerun throttle (layers/ui/rerun_throttle.py, 4 runs a second after a burst of 5) would
+space them out on purpose. It is lifted here, so these tests measure behaviour, not the
+throttle; tests/unit/test_load_limits.py and tests/browser/test_hostile_load.py test it."""
+
+from __future__ import annotations
+
+import pytest
+
+from layers.ui import rerun_throttle
+
+
+@pytest.fixture(autouse=True)
+def no_rerun_throttle(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rerun_throttle, "RUNS_PER_S", 1e9)
