@@ -10,17 +10,30 @@ the server answers with ``new_session``, deltas, and ``script_finished``.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 import urllib.request
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+T = TypeVar("T")
+
 # ForwardMsg.script_finished values (streamlit/proto/ForwardMsg.proto: ScriptFinishedStatus).
 FINISHED_SUCCESSFULLY = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
 FINISHED_EARLY_FOR_RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(coro)`` in a thread of its own: Playwright's sync API (the browser
+    fixtures of the same pytest run) keeps an event loop running in the test's thread,
+    where asyncio.run refuses to start another."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def rerun_msg(query_string: str = "") -> bytes:

@@ -225,7 +225,8 @@ class AtlasMachine(RuleBasedStateMachine):
         assert _sites_on_map(at) == expected_sites
         text = _markdown(at)
         if not events:
-            assert "No event matches the current filters" in text
+            if not self._on_stage():  # the stage shows the step, not the summary
+                assert "No event matches the current filters" in text
             return
         shown = SUMMARY.search(text)
         if not self._on_stage():  # the stage shows the step instead of the summary

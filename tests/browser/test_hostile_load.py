@@ -19,7 +19,7 @@ import websockets
 
 from browser_support import StreamlitServer
 from factories import schema_events_layer, shipped_atlas, synthetic_points
-from st_protocol import clear_cache_msg, connect, health_delay, rerun_msg
+from st_protocol import clear_cache_msg, connect, health_delay, rerun_msg, run_async
 
 pytestmark = pytest.mark.browser  # a real server in a subprocess, like the browser tests
 
@@ -97,7 +97,7 @@ def test_rerun_flood_leaves_the_server_answering(plain_server):
     (``[runner] postScriptGC = false`` in .streamlit/config.toml): with it on, every
     run a flood cuts short collects the other sessions' live objects, and on a loaded
     2-core machine the fifth run did not finish in 20 s (0.2 s with it off)."""
-    figures = asyncio.run(flood(plain_server.url))
+    figures = run_async(flood(plain_server.url))
     print(f"\nrerun flood: {figures}")
     assert figures["reruns_sent"] > FLOOD_SESSIONS * FLOOD_S * 10  # the flood did happen
     assert figures["victim_first_run_s"] is not None, (
@@ -127,7 +127,7 @@ def test_clear_cache_from_a_client_costs_the_next_run_nothing(tmp_path: Path):
     (folder / "points.geojson").write_bytes(synthetic_points(100_000, seed=16))
     server = _server({"ATLAS_EXTRA_LAYERS": str(folder)})
     try:
-        times, after = asyncio.run(_run_times(server.url, 5))
+        times, after = run_async(_run_times(server.url, 5))
     finally:
         server.cleanup()
     typical = statistics.median(times)
@@ -155,7 +155,7 @@ def test_a_20000_event_layer_renders_its_run_in_time_or_is_refused(tmp_path: Pat
     (folder / name).write_bytes(schema_events_layer(BIG_LAYER_EVENTS))
     server = _server({"ATLAS_EXTRA_LAYERS": str(folder)})
     try:
-        first_s, second_s, texts = asyncio.run(_big_layer_runs(server.url))
+        first_s, second_s, texts = run_async(_big_layer_runs(server.url))
     finally:
         server.cleanup()
     print(f"\n20,000-event layer: first run {first_s:.2f} s (loads it), next {second_s:.2f} s")
