@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import time
+from collections import Counter
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -31,6 +32,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
     precondition,
     rule,
@@ -70,9 +72,9 @@ FILE_BYTES = {key: synthetic_points(n, seed=seed) for key, (_, seed, n) in FILES
 POINTS = {FILE_BYTES[key]: n for key, (_, _, n) in FILES.items()}
 ROW_PX, HEADER_PX, VISIBLE_ROWS = 35, 35, 9  # Streamlit's data grid: fixed row heights
 WAIT_S = 20.0
-# A page load costs seconds, and Hypothesis's first sequence repeats its simplest rule:
-# a few reloads per sequence check the URL well enough.
-MAX_RELOADS = 2
+# Hypothesis's first sequences repeat the first rules (a reload costs seconds): caps per
+# sequence make every sequence mix uploads, boxes, pills and rows with them.
+CAPS = {"reload": 2, "reset": 2, "marker": 3, "search": 2, "pill": 3, "only": 2}
 TRACE = bool(os.environ.get("SM_TRACE"))
 STARTED = [time.monotonic()]
 
@@ -96,11 +98,12 @@ class BrowserAtlas(RuleBasedStateMachine):
     url: ClassVar[str] = ""
     steps: ClassVar[int] = 0
     documents: ClassVar[int] = 0
+    ran: ClassVar[Counter[str]] = Counter()
 
     def __init__(self) -> None:
         super().__init__()
         self.page = type(self).page
-        self.reloads = 0
+        self.done: Counter[str] = Counter()
         self._open(type(self).url)
 
     # --- helpers ---------------------------------------------------------------------
@@ -123,6 +126,7 @@ class BrowserAtlas(RuleBasedStateMachine):
     def settle(self) -> None:
         wait_for_app(self.page)
         type(self).steps += 1
+        type(self).ran[sys._getframe(1).f_code.co_name] += 1
         if TRACE:
             caller = sys._getframe(1).f_code.co_name
             print(f"  {time.monotonic() - STARTED[0]:6.1f}s {caller} {self.page.url}", flush=True)
@@ -146,8 +150,10 @@ class BrowserAtlas(RuleBasedStateMachine):
             self.page.wait_for_timeout(100)
 
     # --- the map ---------------------------------------------------------------------
+    @precondition(lambda self: self.done["marker"] < CAPS["marker"])
     @rule(n=st.integers(0, 9))
     def click_marker(self, n: int) -> None:
+        self.done["marker"] += 1
         drawn = self.markers()
         if not drawn:
             return
@@ -177,14 +183,18 @@ class BrowserAtlas(RuleBasedStateMachine):
         )
 
     # --- the sidebar -----------------------------------------------------------------
+    @precondition(lambda self: self.done["pill"] < CAPS["pill"])
     @rule(group=st.sampled_from(["North Korean link", "Evidence grade"]), n=st.integers(0, 9))
     def click_pill(self, group: str, n: int) -> None:
+        self.done["pill"] += 1
         pills = self.page.get_by_role("toolbar", name=group).get_by_role("button")
         pills.nth(n % pills.count()).click()
         self.settle()
 
+    @precondition(lambda self: self.done["only"] < CAPS["only"])
     @rule(noun=st.sampled_from(["link type", "grade"]), n=st.integers(0, 9))
     def only_one(self, noun: str, n: int) -> None:
+        self.done["only"] += 1
         box = self.page.get_by_role("combobox", name=f"Only one {noun}")
         box.scroll_into_view_if_needed()
         options = self.page.get_by_role("option")
@@ -197,8 +207,10 @@ class BrowserAtlas(RuleBasedStateMachine):
         options.nth(n % options.count()).click()
         self.settle()
 
+    @precondition(lambda self: self.done["search"] < CAPS["search"])
     @rule(query=st.sampled_from(QUERIES), n=st.integers(0, 7))
     def search_and_choose(self, query: str, n: int) -> None:
+        self.done["search"] += 1
         box = self.page.get_by_role("textbox", name="Search")
         box.fill(query)
         box.press("Enter")
@@ -215,8 +227,10 @@ class BrowserAtlas(RuleBasedStateMachine):
         }
         assert chosen, f"a search result opened nothing: {self.page.url}"
 
+    @precondition(lambda self: self.done["reset"] < CAPS["reset"])
     @rule()
     def reset(self) -> None:
+        self.done["reset"] += 1
         self.page.get_by_role("button", name="Reset view").click()
         self.settle()
         self._wait_until(
@@ -239,6 +253,12 @@ class BrowserAtlas(RuleBasedStateMachine):
         self.settle()
 
     # --- the sortable table ----------------------------------------------------------
+    @initialize(rows=st.lists(st.integers(0, VISIBLE_ROWS - 1), min_size=1, max_size=2))
+    def start_in_the_table(self, rows: list[int]) -> None:
+        """Every sequence opens the sortable table and picks rows first, so the rings
+        are checked through the rest of it (the rules' order is Hypothesis's choice)."""
+        self.pick_table_rows(rows)
+
     @rule(rows=st.lists(st.integers(0, VISIBLE_ROWS - 1), min_size=1, max_size=3))
     def pick_table_rows(self, rows: list[int]) -> None:
         if self.page.get_by_role("radio", name="Sortable table").count() == 0:
@@ -280,11 +300,11 @@ class BrowserAtlas(RuleBasedStateMachine):
             self._new_document()  # the browser loaded the page again: a new session
         self.settle()
 
-    @precondition(lambda self: self.reloads < MAX_RELOADS)
+    @precondition(lambda self: self.done["reload"] < CAPS["reload"])
     @rule()
     def reload_the_own_url(self) -> None:
         """The URL is the view: reloading it gives the same URL, markers and summary."""
-        self.reloads += 1
+        self.done["reload"] += 1
         url, markers, summary = self.page.url, sorted(self.markers()), self.summary()
         self.page.reload(wait_until="domcontentloaded")
         wait_for_app(self.page)
@@ -382,6 +402,7 @@ class BrowserAtlas(RuleBasedStateMachine):
 def test_random_browser_sessions_keep_the_page_whole_and_citable(page, app_url) -> None:
     BrowserAtlas.page, BrowserAtlas.url = page, app_url
     BrowserAtlas.steps = BrowserAtlas.documents = 0
+    BrowserAtlas.ran = Counter()
     started = time.monotonic()
     run_state_machine_as_test(
         BrowserAtlas,
@@ -396,4 +417,9 @@ def test_random_browser_sessions_keep_the_page_whole_and_citable(page, app_url) 
         ),
     )
     print(f"{BrowserAtlas.steps} runs waited on in {time.monotonic() - started:.0f} s")
+    print(dict(sorted(BrowserAtlas.ran.items())))
+    unexercised = {"click_marker", "click_pill", "only_one", "upload", "pick_table_rows"} - set(
+        BrowserAtlas.ran
+    )
+    assert not unexercised, f"the seed never ran {unexercised}"
     assert BrowserAtlas.steps >= EXAMPLES * STEPS * 0.5, BrowserAtlas.steps
