@@ -44,6 +44,7 @@ LAST_TICK_KEY = "_play-last-tick"
 SEARCH_KEY = "search"
 MAP_KEY = "map"
 EVENTS_VIEW_KEY = "events-view"
+SORTABLE_TABLE = "Sortable table"  # the events view whose picked rows ring their sites
 LAST_MAP_CLICK_KEY = "_last_map_click"
 UPLOAD_KEY = "uploads"
 PARSED_UPLOADS_KEY = "_uploads-parsed"

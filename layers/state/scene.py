@@ -16,7 +16,7 @@ from layers.data.lessons import Lesson
 from layers.data.model import Atlas, DatedEvent, Site
 from layers.data.view import View
 from layers.render import table
-from layers.state.keys import SITE_KEY
+from layers.state.keys import EVENTS_VIEW_KEY, SITE_KEY, SORTABLE_TABLE
 from layers.state.lesson_player import step_highlights
 from layers.state.view import from_session
 
@@ -34,14 +34,26 @@ class Scene:
         return [dated for dated in self.events if site_id in dated.event.site_ids]
 
 
+def table_picks(state: Mapping[str, Any], events: list[DatedEvent]) -> set[str]:
+    """Event ids of the rows picked in the sortable table, as the table is drawn in this
+    run: none while the timeline is shown (a hidden table's last picks must not ring
+    sites), and the chosen site's rows when the table gets a new key (other events,
+    another site), since that is the selection it is drawn with."""
+    if state.get(EVENTS_VIEW_KEY) != SORTABLE_TABLE or not events:
+        return set()
+    site_id = state.get(SITE_KEY)
+    key = table.table_key(events, site_id)
+    if key in state:
+        return table.selected_event_ids(state[key], events)
+    return {events[i].id for i in table.rows_at_site(events, site_id)}
+
+
 def build_scene(atlas: Atlas, state: Mapping[str, Any], lessons: list[Lesson]) -> Scene:
     """The scene of the session's view (read from session state before the widgets)."""
     view = from_session(state, atlas)
     filters = view.filters()
     events = filter_events(atlas, filters)
-    picked = table.selected_event_ids(
-        state.get(table.table_key(events, state.get(SITE_KEY))), events
-    )
+    picked = table_picks(state, events)
     return Scene(
         atlas=atlas,
         view=view,

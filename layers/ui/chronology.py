@@ -21,11 +21,11 @@ def chronology(scene: Scene) -> None:
     elif (
         st.segmented_control(
             "Show the events as",
-            ["Timeline and list", "Sortable table"],
+            ["Timeline and list", keys.SORTABLE_TABLE],
             default="Timeline and list",
             key=keys.EVENTS_VIEW_KEY,
         )
-        == "Sortable table"
+        == keys.SORTABLE_TABLE
     ):
         events_table(scene.atlas, scene.events)
     elif len(scene.events) > timeline.MAX_DRAWN_EVENTS:
