@@ -38,7 +38,7 @@ from tests.app.test_app import APP, _map_args, _markdown, _sites_on_map, _table_
 
 ATLAS = load_atlas()
 LESSONS = load_lessons(DEFAULT_DATA_DIR, ATLAS)[0]
-EXAMPLES, STEPS = 50, 40  # at most 2,000 actions; the count is asserted below
+EXAMPLES, STEPS = 52, 40  # about 2,000 actions; the count is asserted below
 QUERIES = ["Kibar", "KOMID", "S/2018/171", "reactor", "Barzah", "مصياف", "zz-nothing", "<b>x"]
 SUMMARY = re.compile(r"Showing (\d+) events?")
 
@@ -253,4 +253,4 @@ def test_random_sequences_of_user_actions_keep_the_page_whole_and_citable() -> N
         ),
     )
     print(f"{AtlasMachine.actions} actions, {AtlasMachine.reloads} reloads from the URL")
-    assert AtlasMachine.actions >= 2000 * 0.9, AtlasMachine.actions
+    assert AtlasMachine.actions >= 1900, AtlasMachine.actions  # with the browser run: 2,000+
