@@ -19,6 +19,12 @@ def test_a_korean_name_is_drawn_with_the_shipped_font(page, app_url):
     name = page.locator('span[lang="ko"]').first
     name.wait_for(timeout=20_000)
     assert name.inner_text() == KOMID_KO
+    # The page's @font-face for Hangul (app.py's st.html) may arrive after the name: wait
+    # for it to be declared before asking the browser to load the name's font.
+    page.wait_for_function(
+        "[...document.fonts].some(f => f.unicodeRange.toUpperCase().includes('AC00'))",
+        timeout=20_000,
+    )
     faces = page.evaluate(
         f"""async () => (await document.fonts.load('16px "Source Sans"', {KOMID_KO!r}))
             .map(f => [f.status, f.unicodeRange])"""
