@@ -164,19 +164,7 @@ def lesson_step_html(
     citations: list[str],
 ) -> str:
     """A lesson step: its place in the lesson, its text, and what each claim rests on."""
-    return str(
-        render(
-            "lesson_step.html.j2",
-            atlas=atlas,
-            lesson_title=lesson_title,
-            index=index,
-            count=count,
-            title=title,
-            paragraphs=[part for part in text.split("\n\n") if part.strip()],
-            citations=citations,
-            events={dated.id: dated for dated in atlas.events},
-        )
-    )
+    return _step("lesson_step.html.j2", atlas, lesson_title, index, count, title, text, citations)
 
 
 def stage_step_html(
@@ -190,9 +178,23 @@ def stage_step_html(
 ) -> str:
     """A lesson step for the projector stage: large type, one line per cited event with the
     map's shape and words for its grade (the class compares them with the markers)."""
+    return _step("stage_step.html.j2", atlas, lesson_title, index, count, title, text, citations)
+
+
+def _step(
+    template: str,
+    atlas: Atlas,
+    lesson_title: str,
+    index: int,
+    count: int,
+    title: str,
+    text: str,
+    citations: list[str],
+) -> str:
+    """What both step templates are given: the text cut into paragraphs at blank lines."""
     return str(
         render(
-            "stage_step.html.j2",
+            template,
             atlas=atlas,
             lesson_title=lesson_title,
             index=index,
@@ -200,7 +202,7 @@ def stage_step_html(
             title=title,
             paragraphs=[part for part in text.split("\n\n") if part.strip()],
             citations=citations,
-            events={dated.id: dated for dated in atlas.events},
+            events=atlas.events_by_id,
         )
     )
 

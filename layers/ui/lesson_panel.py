@@ -7,6 +7,8 @@ the step in its own large-type form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 import streamlit.components.v1 as components
 
@@ -32,17 +34,7 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
     index = presenter.step_index(state, lesson)
     step = lesson.steps[index]
     with st.container(border=True):
-        show_html(
-            atlas_html.lesson_step_html(
-                atlas,
-                lesson.title,
-                index,
-                len(lesson.steps),
-                step.title,
-                step.text,
-                step.citations,
-            )
-        )
+        show_step(atlas_html.lesson_step_html, atlas, lesson, index)
         # A row that wraps, not columns: columns cut the labels ("Pre…", "Nex…") at 1024 px.
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             previous_button(lesson, index, atlas)
@@ -52,6 +44,16 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
         st.info(step.presenter_notes, icon=":material/record_voice_over:")
         slides_button(atlas, lesson)
     step_keys(lesson, atlas)
+
+
+def show_step(step_html: Callable[..., str], atlas: Atlas, lesson: Lesson, index: int) -> None:
+    """The step as ``step_html`` lays it out (the panel's, or the stage's large type)."""
+    step = lesson.steps[index]
+    show_html(
+        step_html(
+            atlas, lesson.title, index, len(lesson.steps), step.title, step.text, step.citations
+        )
+    )
 
 
 def previous_button(lesson: Lesson, index: int, atlas: Atlas, label: str = "Previous step") -> None:

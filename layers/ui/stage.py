@@ -22,6 +22,7 @@ from layers.ui.lesson_panel import (
     next_button,
     previous_button,
     projector_toggle,
+    show_step,
     step_keys,
     step_list,
 )
@@ -61,19 +62,8 @@ def stage(scene: Scene, extras: PageExtras, lessons: list[Lesson]) -> str | None
 def stage_step(atlas: Atlas, lesson: Lesson) -> None:
     """The step in large type, the controls and the marker key (no presenter notes)."""
     index = presenter.step_index(st.session_state, lesson)
-    step = lesson.steps[index]
     with st.container(key=TEXT_KEY):
-        show_html(
-            atlas_html.stage_step_html(
-                atlas,
-                lesson.title,
-                index,
-                len(lesson.steps),
-                step.title,
-                step.text,
-                step.citations,
-            )
-        )
+        show_step(atlas_html.stage_step_html, atlas, lesson, index)
     with st.container(key=CONTROLS_KEY, horizontal=True, gap="small"):
         previous_button(lesson, index, atlas, "Back")
         next_button(lesson, index, atlas, "Next")
