@@ -13,7 +13,7 @@ from layers.state import keys
 from layers.state import lesson_player as presenter
 from layers.state.scene import build_scene
 from layers.ui import playback
-from layers.ui.atlas_map import atlas_map, detail, view_in_words
+from layers.ui.atlas_map import atlas_map, detail, take_map_click, view_in_words
 from layers.ui.cached import current_lessons
 from layers.ui.chronology import chronology
 from layers.ui.lesson_panel import lesson_panel
@@ -31,14 +31,15 @@ lessons, lesson_problems = current_lessons()
 state[keys.URL_NOTICES_KEY] = state.get(keys.URL_NOTICES_KEY, []) + presenter.apply_url_once(
     state, query_params(), atlas, lessons
 )
+take_map_click(state, atlas)
 
 if presenting(state, lessons):
     # The projector stage: map and step on one screen. The detail panel and the chronology
     # are still drawn, hidden, so that their widgets (the site box, the table) keep their state.
     scene = build_scene(atlas, state, lessons)
-    clicked = stage(scene, extras, lessons)
+    stage(scene, extras, lessons)
     with st.container(key=OFFSTAGE_KEY):
-        detail(scene, clicked)
+        detail(scene)
         chronology(scene)
 else:
     st.title("DPRK–Syria Atlas")
@@ -56,9 +57,9 @@ else:
 
     map_column, detail_column = st.columns([5, 3], gap="medium")
     with map_column:
-        clicked = atlas_map(scene, extras)
+        atlas_map(scene, extras)
     with detail_column:
-        detail(scene, clicked)
+        detail(scene)
     view_in_words(scene)
 
     chronology(scene)

@@ -46,6 +46,7 @@ MAP_KEY = "map"
 EVENTS_VIEW_KEY = "events-view"
 SORTABLE_TABLE = "Sortable table"  # the events view whose picked rows ring their sites
 LAST_MAP_CLICK_KEY = "_last_map_click"
+MAP_GENERATION_KEY = "_map-generation"  # bumped to forget a stale click (selection.py)
 UPLOAD_KEY = "uploads"
 PARSED_UPLOADS_KEY = "_uploads-parsed"
 MERGED_ATLAS_KEY = "_uploads-merged-atlas"  # (what was merged, the merged atlas)

@@ -9,7 +9,7 @@ choice made in the box.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from layers.data.model import Atlas
@@ -20,6 +20,8 @@ from layers.state.keys import (
     EVENT_CARD_KEY,
     FLY_KEY,
     LAST_MAP_CLICK_KEY,
+    MAP_GENERATION_KEY,
+    MAP_KEY,
     SITE_KEY,
     SOURCE_CARD_KEY,
     ZOOM_KEY,
@@ -40,6 +42,24 @@ def follow_map_click(state: MutableMapping[str, Any], clicked_site: str | None) 
     state[SITE_KEY] = clicked_site
     clear_cards(state)
     return True
+
+
+def map_key(state: Mapping[str, Any]) -> str:
+    """The session key under which the map component's last reported value is kept."""
+    return f"{MAP_KEY}-{state.get(MAP_GENERATION_KEY, 0)}"
+
+
+def forget_stale_click(state: MutableMapping[str, Any]) -> None:
+    """Give the map a new component key once the chosen site has moved away from the last
+    clicked marker (Reset view, the box, a search, a lesson step, a filter).
+
+    streamlit-folium sends the same value for a second click on the same marker, so after
+    such a change a click on the marker clicked before would look old and be ignored. A
+    new component starts with no click; the map keeps its view through the fly target."""
+    last = state.get(LAST_MAP_CLICK_KEY)
+    if last is not None and state.get(SITE_KEY) != last:
+        state[LAST_MAP_CLICK_KEY] = None
+        state[MAP_GENERATION_KEY] = state.get(MAP_GENERATION_KEY, 0) + 1
 
 
 SEARCH_ZOOM = 10

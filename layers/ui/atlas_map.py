@@ -7,12 +7,13 @@ zoom and pan) across reruns; markers and extra layers go in `feature_group_to_ad
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import MutableMapping
+from typing import Any
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers.data.model import events_citing, events_of_entity
+from layers.data.model import Atlas, events_citing, events_of_entity
 from layers.map import mapview
 from layers.map.plain_layers import plain_layer_group
 from layers.render import html as atlas_html
@@ -23,8 +24,18 @@ from layers.ui.page import caption, show_html
 from layers.ui.uploads import PageExtras
 
 
-def atlas_map(scene: Scene, extras: PageExtras, *, present: bool = False) -> str | None:
-    """Draw the map; returns the tooltip of a clicked marker.
+def take_map_click(state: MutableMapping[str, Any], atlas: Atlas) -> None:
+    """Follow a new marker click before the scene is read, so that the map's rings, the
+    table's picked rows and the panel all show the clicked site in the same run (the
+    component's value is in the session state when the run starts)."""
+    selection.forget_stale_click(state)
+    value = state.get(selection.map_key(state))
+    tooltip = value.get("last_object_clicked_tooltip") if isinstance(value, dict) else None
+    selection.follow_map_click(state, mapview.site_from_tooltip(atlas, tooltip))
+
+
+def atlas_map(scene: Scene, extras: PageExtras, *, present: bool = False) -> None:
+    """Draw the map (a click on it is read by `take_map_click` in the next run).
 
     ``present``: the projector stage's map, with large labels and the height of the screen
     (static/atlas/stage.css)."""
@@ -37,9 +48,9 @@ def atlas_map(scene: Scene, extras: PageExtras, *, present: bool = False) -> str
     ]
     if extras.shown_plain:
         groups.append(plain_layer_group(extras.shown_plain, published=extras.published))
-    result = st_folium(
+    st_folium(
         mapview.base_map(scene.view.basemap),
-        key=keys.MAP_KEY,
+        key=selection.map_key(state),
         feature_group_to_add=groups,
         returned_objects=["last_object_clicked_tooltip"],
         center=fly[:2] if fly else None,
@@ -47,7 +58,6 @@ def atlas_map(scene: Scene, extras: PageExtras, *, present: bool = False) -> str
         height=600,
         use_container_width=True,
     )
-    return (result or {}).get("last_object_clicked_tooltip")
 
 
 def view_in_words(scene: Scene) -> None:
@@ -57,11 +67,10 @@ def view_in_words(scene: Scene) -> None:
     caption(summary.view_summary(scene.atlas, scene.filters, scene.events, scene.sites))
 
 
-def detail(scene: Scene, clicked_tooltip: str | None) -> None:
+def detail(scene: Scene) -> None:
     """The site (or organisation, person, vessel) panel: a map click or the box chooses."""
     state = st.session_state
     atlas = scene.atlas
-    clicked = selection.follow_map_click(state, mapview.site_from_tooltip(atlas, clicked_tooltip))
     site_id = st.selectbox(
         "Site details",
         selection.site_choices(atlas),
@@ -72,8 +81,7 @@ def detail(scene: Scene, clicked_tooltip: str | None) -> None:
         on_change=selection.clear_cards,
         args=(state,),
     )
-    # A new click closed any card after the scene was read: show the clicked site.
-    view = replace(scene.view, entity=None, event=None, source=None) if clicked else scene.view
+    view = scene.view
     if view.entity is not None:
         entity = atlas.entities[view.entity]
         show_html(atlas_html.entity_panel(atlas, entity, events_of_entity(atlas, entity.id)))

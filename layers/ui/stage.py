@@ -43,8 +43,8 @@ def presenting(state: Mapping[str, Any], lessons: list[Lesson]) -> bool:
     return presenter.active_lesson(state, lessons) is not None
 
 
-def stage(scene: Scene, extras: PageExtras, lessons: list[Lesson]) -> str | None:
-    """Draw the stage; returns the tooltip of a clicked marker, as the page's map does."""
+def stage(scene: Scene, extras: PageExtras, lessons: list[Lesson]) -> None:
+    """Draw the stage: the map and the step on one screen."""
     state = st.session_state
     atlas = scene.atlas
     lesson = presenter.active_lesson(state, lessons)
@@ -53,10 +53,9 @@ def stage(scene: Scene, extras: PageExtras, lessons: list[Lesson]) -> str | None
     with st.container(key=STAGE_KEY):
         map_column, side_column = st.columns([3, 2], gap=None)
         with map_column:
-            clicked = atlas_map(scene, extras, present=True)
+            atlas_map(scene, extras, present=True)
         with side_column, st.container(key=SIDE_KEY, gap=None):
             stage_step(atlas, lesson)
-    return clicked
 
 
 def stage_step(atlas: Atlas, lesson: Lesson) -> None:

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from layers.data.filters import last_year
 from layers.data.load import load_atlas
 from layers.data.schema import Grade, LinkType
-from layers.state import keys
+from layers.state import keys, selection
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
@@ -38,8 +38,11 @@ def _sites_on_map(at: AppTest) -> set[str]:
 
 
 def _click(at: AppTest, tooltip: str) -> AppTest:
-    """What streamlit-folium reports after a marker click (its state lives under a hash key)."""
-    at.session_state[_map_args(at)["key"]] = {"last_object_clicked_tooltip": tooltip}
+    """What streamlit-folium reports after a marker click: the value under its hash key,
+    copied by its change callback (which AppTest does not call) to the map's own key."""
+    value = {"last_object_clicked_tooltip": tooltip}
+    at.session_state[_map_args(at)["key"]] = value
+    at.session_state[selection.map_key(at.session_state)] = value
     return at.run()
 
 

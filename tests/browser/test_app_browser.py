@@ -109,6 +109,31 @@ def test_clicking_a_site_lists_its_dated_graded_sourced_events(page, app_url):
     _assert_clean(page)
 
 
+def test_the_same_marker_opens_again_after_reset_or_another_choice(page, app_url):
+    """Found by the browser state machine (seed 3): after "Reset view" (or choosing another
+    site in the box), a click on the marker clicked before sent the map component's old
+    value, and the panel never opened."""
+    frame = _open(page, app_url)
+    frame.click('.atlas-marker[data-site-id="S1"]')
+    page.locator('section[data-site-id="S1"]').wait_for(timeout=20_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Reset view").click()
+    page.locator('section[data-site-id="S1"]').wait_for(state="detached", timeout=20_000)
+    wait_for_app(page)
+    frame = folium_frame(page)
+    frame.click('.atlas-marker[data-site-id="S1"]')
+    page.locator('section[data-site-id="S1"]').wait_for(timeout=20_000)
+    wait_for_app(page)
+    box = page.get_by_role("combobox", name="Site details")
+    box.click()
+    page.get_by_role("option", name=re.compile("Masyaf")).click()
+    page.locator('section[data-site-id="S1"]').wait_for(state="detached", timeout=20_000)
+    wait_for_app(page)
+    folium_frame(page).click('.atlas-marker[data-site-id="S1"]')
+    page.locator('section[data-site-id="S1"]').wait_for(timeout=20_000)
+    _assert_clean(page)
+
+
 def test_a_filter_change_updates_markers_and_keeps_the_view(page, app_url):
     frame = _open(page, app_url)
     _wait_markers(frame, 6)

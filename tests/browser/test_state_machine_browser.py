@@ -12,14 +12,15 @@ and those the URL's view selects (and the summary counts the URL's events), the 
 rings are the sites of the picked table rows, and the uploaded points are all drawn.
 Reloading (a rule) checks that the URL reopens the same view.
 
-Seeded (``derandomize``), no example database, no shrinking: the same run on any machine,
-and a failure prints its whole sequence. Every wait is on a signal (the script state, the
-markers, an attribute), never a fixed sleep.
+Seeded random walks (tests/random_walk.py): the same sequences on any machine, and a
+failure names its seed and prints its whole sequence. Every wait is on a
+signal (the script state, the markers, an attribute), never a fixed sleep.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import re
 import sys
 import time
@@ -28,16 +29,6 @@ from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
-from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    precondition,
-    rule,
-    run_state_machine_as_test,
-)
 
 from browser_support import (
     app_exceptions,
@@ -52,10 +43,11 @@ from layers.data.lessons import load_lessons
 from layers.data.load import DEFAULT_DATA_DIR, load_atlas
 from layers.render import table as atlas_table
 from layers.state import url as urlstate
+from random_walk import Action, walk
 
 ATLAS = load_atlas()
 LESSONS = load_lessons(DEFAULT_DATA_DIR, ATLAS)[0]
-EXAMPLES, STEPS = 3, 15
+SEEDS, STEPS = (1, 2, 3), 15
 MARKERS = ".leaflet-marker-pane .atlas-marker"
 RINGS = ".atlas-highlight"
 UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
@@ -72,9 +64,6 @@ FILE_BYTES = {key: synthetic_points(n, seed=seed) for key, (_, seed, n) in FILES
 POINTS = {FILE_BYTES[key]: n for key, (_, _, n) in FILES.items()}
 ROW_PX, HEADER_PX, VISIBLE_ROWS = 35, 35, 9  # Streamlit's data grid: fixed row heights
 WAIT_S = 20.0
-# Hypothesis's first sequences repeat the first rules (a reload costs seconds): caps per
-# sequence make every sequence mix uploads, boxes, pills and rows with them.
-CAPS = {"reload": 2, "reset": 2, "marker": 3, "search": 2, "pill": 3, "only": 2}
 TRACE = bool(os.environ.get("SM_TRACE"))
 STARTED = [time.monotonic()]
 
@@ -91,7 +80,7 @@ def _expected(url: str):
     return view, events, sites_shown(ATLAS, view.filters(), events)
 
 
-class BrowserAtlas(RuleBasedStateMachine):
+class BrowserAtlas:
     """One reader in one browser tab; each rule is one thing they do."""
 
     page: ClassVar = None
@@ -101,9 +90,7 @@ class BrowserAtlas(RuleBasedStateMachine):
     ran: ClassVar[Counter[str]] = Counter()
 
     def __init__(self) -> None:
-        super().__init__()
         self.page = type(self).page
-        self.done: Counter[str] = Counter()
         self._open(type(self).url)
 
     # --- helpers ---------------------------------------------------------------------
@@ -150,10 +137,7 @@ class BrowserAtlas(RuleBasedStateMachine):
             self.page.wait_for_timeout(100)
 
     # --- the map ---------------------------------------------------------------------
-    @precondition(lambda self: self.done["marker"] < CAPS["marker"])
-    @rule(n=st.integers(0, 9))
     def click_marker(self, n: int) -> None:
-        self.done["marker"] += 1
         drawn = self.markers()
         if not drawn:
             return
@@ -183,18 +167,12 @@ class BrowserAtlas(RuleBasedStateMachine):
         )
 
     # --- the sidebar -----------------------------------------------------------------
-    @precondition(lambda self: self.done["pill"] < CAPS["pill"])
-    @rule(group=st.sampled_from(["North Korean link", "Evidence grade"]), n=st.integers(0, 9))
     def click_pill(self, group: str, n: int) -> None:
-        self.done["pill"] += 1
         pills = self.page.get_by_role("toolbar", name=group).get_by_role("button")
         pills.nth(n % pills.count()).click()
         self.settle()
 
-    @precondition(lambda self: self.done["only"] < CAPS["only"])
-    @rule(noun=st.sampled_from(["link type", "grade"]), n=st.integers(0, 9))
     def only_one(self, noun: str, n: int) -> None:
-        self.done["only"] += 1
         box = self.page.get_by_role("combobox", name=f"Only one {noun}")
         box.scroll_into_view_if_needed()
         options = self.page.get_by_role("option")
@@ -207,10 +185,7 @@ class BrowserAtlas(RuleBasedStateMachine):
         options.nth(n % options.count()).click()
         self.settle()
 
-    @precondition(lambda self: self.done["search"] < CAPS["search"])
-    @rule(query=st.sampled_from(QUERIES), n=st.integers(0, 7))
     def search_and_choose(self, query: str, n: int) -> None:
-        self.done["search"] += 1
         box = self.page.get_by_role("textbox", name="Search")
         box.fill(query)
         box.press("Enter")
@@ -227,10 +202,7 @@ class BrowserAtlas(RuleBasedStateMachine):
         }
         assert chosen, f"a search result opened nothing: {self.page.url}"
 
-    @precondition(lambda self: self.done["reset"] < CAPS["reset"])
-    @rule()
     def reset(self) -> None:
-        self.done["reset"] += 1
         self.page.get_by_role("button", name="Reset view").click()
         self.settle()
         self._wait_until(
@@ -238,7 +210,6 @@ class BrowserAtlas(RuleBasedStateMachine):
             lambda: None if not _params(self.page.url) else f"URL {self.page.url}",
         )
 
-    @rule(which=st.sampled_from(list(FILES)))
     def upload(self, which: str) -> None:
         name = FILES[which][0]
         data = FILE_BYTES[which]
@@ -253,13 +224,11 @@ class BrowserAtlas(RuleBasedStateMachine):
         self.settle()
 
     # --- the sortable table ----------------------------------------------------------
-    @initialize(rows=st.lists(st.integers(0, VISIBLE_ROWS - 1), min_size=1, max_size=2))
     def start_in_the_table(self, rows: list[int]) -> None:
         """Every sequence opens the sortable table and picks rows first, so the rings
         are checked through the rest of it (the rules' order is Hypothesis's choice)."""
         self.pick_table_rows(rows)
 
-    @rule(rows=st.lists(st.integers(0, VISIBLE_ROWS - 1), min_size=1, max_size=3))
     def pick_table_rows(self, rows: list[int]) -> None:
         if self.page.get_by_role("radio", name="Sortable table").count() == 0:
             return  # no event shown, so no table
@@ -281,7 +250,6 @@ class BrowserAtlas(RuleBasedStateMachine):
             self.table_state = (key, picked ^ {row})
             self.check_rings()
 
-    @rule(view=st.sampled_from(["Timeline and list", "Sortable table"]))
     def events_view(self, view: str) -> None:
         control = self.page.get_by_role("radio", name=view)
         if control.count() == 0 or control.get_attribute("aria-checked") == "true":
@@ -290,7 +258,6 @@ class BrowserAtlas(RuleBasedStateMachine):
         self.settle()
 
     # --- the browser -----------------------------------------------------------------
-    @rule(back=st.booleans())
     def history(self, back: bool) -> None:
         (self.page.go_back if back else self.page.go_forward)(wait_until="commit")
         if not self.page.url.startswith(type(self).url):
@@ -300,11 +267,8 @@ class BrowserAtlas(RuleBasedStateMachine):
             self._new_document()  # the browser loaded the page again: a new session
         self.settle()
 
-    @precondition(lambda self: self.done["reload"] < CAPS["reload"])
-    @rule()
     def reload_the_own_url(self) -> None:
         """The URL is the view: reloading it gives the same URL, markers and summary."""
-        self.done["reload"] += 1
         url, markers, summary = self.page.url, sorted(self.markers()), self.summary()
         self.page.reload(wait_until="domcontentloaded")
         wait_for_app(self.page)
@@ -322,7 +286,6 @@ class BrowserAtlas(RuleBasedStateMachine):
         texts = self.page.locator("p").filter(has_text=re.compile(f"Showing \\d+ event|{NO_EVENT}"))
         return texts.first.inner_text() if texts.count() else ""
 
-    @invariant()
     def the_page_is_whole(self) -> None:
         page = self.page
         assert app_exceptions(page) == []
@@ -331,7 +294,6 @@ class BrowserAtlas(RuleBasedStateMachine):
         assert page.console_errors == []
         assert page.page_errors == []
 
-    @invariant()
     def markers_summary_and_url_agree(self) -> None:
         def check() -> str | None:
             _, events, sites = _expected(self.page.url)
@@ -350,7 +312,6 @@ class BrowserAtlas(RuleBasedStateMachine):
 
         self._wait_until("the map, the summary and the URL agree", check)
 
-    @invariant()
     def uploaded_points_are_drawn(self) -> None:
         total = sum(POINTS[data] for data in self.uploads)
         container = self.frame().locator(".leaflet-container")
@@ -374,7 +335,6 @@ class BrowserAtlas(RuleBasedStateMachine):
             return self.table_state
         return key, frozenset(atlas_table.rows_at_site(events, view.site))
 
-    @invariant()
     def rings_are_the_picked_rows_sites(self) -> None:
         if not self.table_shown():
             self.table_state = None  # the table's picks are dropped with it
@@ -397,6 +357,40 @@ class BrowserAtlas(RuleBasedStateMachine):
             ),
         )
 
+    def check_invariants(self) -> None:
+        self.the_page_is_whole()
+        self.markers_summary_and_url_agree()
+        self.uploaded_points_are_drawn()
+        self.rings_are_the_picked_rows_sites()
+
+
+def _rows(rng: random.Random, most: int) -> list[int]:
+    return [rng.randrange(VISIBLE_ROWS) for _ in range(rng.randint(1, most))]
+
+
+# What a reader does, and how often a walk may do the costly ones: Hypothesis's first
+# sequences repeated the first rules, and a reload costs seconds.
+ACTIONS = {
+    "click_marker": Action(lambda r: {"n": r.randrange(10)}, cap=3),
+    "click_pill": Action(
+        lambda r: {
+            "group": r.choice(["North Korean link", "Evidence grade"]),
+            "n": r.randrange(10),
+        },
+        cap=3,
+    ),
+    "only_one": Action(
+        lambda r: {"noun": r.choice(["link type", "grade"]), "n": r.randrange(10)}, cap=2
+    ),
+    "search_and_choose": Action(lambda r: {"query": r.choice(QUERIES), "n": r.randrange(8)}, cap=2),
+    "reset": Action(cap=2),
+    "upload": Action(lambda r: {"which": r.choice(sorted(FILES))}),
+    "pick_table_rows": Action(lambda r: {"rows": _rows(r, 3)}),
+    "events_view": Action(lambda r: {"view": r.choice(["Timeline and list", "Sortable table"])}),
+    "history": Action(lambda r: {"back": r.random() < 0.5}),
+    "reload_the_own_url": Action(cap=2),
+}
+
 
 @pytest.mark.timeout(600)
 def test_random_browser_sessions_keep_the_page_whole_and_citable(page, app_url) -> None:
@@ -404,22 +398,16 @@ def test_random_browser_sessions_keep_the_page_whole_and_citable(page, app_url) 
     BrowserAtlas.steps = BrowserAtlas.documents = 0
     BrowserAtlas.ran = Counter()
     started = time.monotonic()
-    run_state_machine_as_test(
-        BrowserAtlas,
-        settings=settings(
-            max_examples=EXAMPLES,
-            stateful_step_count=STEPS,
-            derandomize=True,
-            phases=[Phase.explicit, Phase.generate],
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        ),
-    )
+    for seed in SEEDS:
+        atlas = BrowserAtlas()
+        # Every walk opens the sortable table and picks rows first, so that the rings are
+        # checked through the rest of it.
+        first = ("start_in_the_table", lambda r: {"rows": _rows(r, 2)})
+        walk(atlas, ACTIONS, seed, STEPS, atlas.check_invariants, first=first)
     print(f"{BrowserAtlas.steps} runs waited on in {time.monotonic() - started:.0f} s")
     print(dict(sorted(BrowserAtlas.ran.items())))
     unexercised = {"click_marker", "click_pill", "only_one", "upload", "pick_table_rows"} - set(
         BrowserAtlas.ran
     )
-    assert not unexercised, f"the seed never ran {unexercised}"
-    assert BrowserAtlas.steps >= EXAMPLES * STEPS * 0.5, BrowserAtlas.steps
+    assert not unexercised, f"the seeds never ran {unexercised}"
+    assert BrowserAtlas.steps >= len(SEEDS) * STEPS * 0.5, BrowserAtlas.steps

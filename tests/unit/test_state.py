@@ -291,3 +291,19 @@ def test_the_scene_is_the_views_events_sites_and_highlights() -> None:
 def test_the_default_scene_shows_every_event() -> None:
     scene = build_scene(atlas(), {}, list(lessons()))
     assert scene.view == default_view() and len(scene.events) == len(atlas().events)
+
+
+def test_the_map_component_forgets_a_click_once_the_site_moves_away_from_it() -> None:
+    state: dict = {}
+    first = selection.map_key(state)
+    assert selection.follow_map_click(state, "S1") is True
+    selection.forget_stale_click(state)
+    assert selection.map_key(state) == first  # the click chose the site: kept
+    assert selection.follow_map_click(state, "S1") is False  # the same value on a rerun
+    state[keys.SITE_KEY] = None  # Reset view, the box, a search, a lesson step
+    selection.forget_stale_click(state)
+    renewed = selection.map_key(state)
+    assert renewed != first
+    assert selection.follow_map_click(state, "S1") is True  # the same marker counts again
+    selection.forget_stale_click(state)
+    assert selection.map_key(state) == renewed
