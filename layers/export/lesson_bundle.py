@@ -23,6 +23,8 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+import folium
+from folium.map import FitBounds
 from markupsafe import Markup
 
 from layers.data.filters import filter_events, sites_shown
@@ -74,6 +76,17 @@ def _step_data(atlas: Atlas, lesson: Lesson) -> list[dict[str, Any]]:
     return steps
 
 
+def _opened_at(fmap: folium.Map, first: dict[str, Any]) -> folium.Map:
+    """The map drawn at the first step's view from the start, not fitted to Syria and then
+    moved: every move re-projects the whole basemap, and the first step shows sooner."""
+    for name, child in list(fmap._children.items()):
+        if isinstance(child, FitBounds):
+            del fmap._children[name]
+    fmap.location = [first["lat"], first["lon"]]
+    fmap.options["zoom"] = first["zoom"]
+    return fmap
+
+
 def _shown_words(atlas: Atlas, step: LessonStep) -> str:
     """What the step's map shows, in words: its filters, and how many sites."""
     filters = step_filters(step, atlas)
@@ -98,9 +111,9 @@ def _lesson_atlas(atlas: Atlas, lesson: Lesson) -> Atlas:
 def lesson_html(atlas: Atlas, lesson: Lesson, *, exported_at: dt.datetime | None = None) -> bytes:
     """The whole lesson as one HTML page (UTF-8 bytes) that needs no network."""
     when = exported_at or dt.datetime.now(dt.UTC)
-    fmap = mapview.base_map(OFFLINE)
-    page = map_page(fmap)
     steps = _step_data(atlas, lesson)
+    fmap = _opened_at(mapview.base_map(OFFLINE), steps[0])
+    page = map_page(fmap)
     marker_config = SiteMarkers([], mapview.HALO_COLOUR, True, legend_html=stage_legend_html())
     data = {
         "map": fmap.get_name(),

@@ -29,18 +29,23 @@
   // The largest type (30 px down to 18 px) at which the step fits its column; below that it
   // scrolls inside its own box (data-overflow says so), never the page. As stage-fit.js.
   function fit() {
-    var size = 30;
-    textBox.style.setProperty("--atlas-stage-size", size + "px");
-    while (size > 18 && textBox.scrollHeight > textBox.clientHeight + 1) {
-      size -= 1;
+    var fits = function (size) {
       textBox.style.setProperty("--atlas-stage-size", size + "px");
+      return textBox.scrollHeight <= textBox.clientHeight + 1;
+    };
+    var low = 18, high = 30;  // the largest size that fits, found in four layouts, not twelve
+    if (!fits(low)) { high = low; }
+    while (low < high) {
+      var mid = Math.ceil((low + high) / 2);
+      if (fits(mid)) { low = mid; } else { high = mid - 1; }
     }
-    textBox.dataset.size = String(size);
-    textBox.dataset.overflow = String(textBox.scrollHeight > textBox.clientHeight + 1);
+    textBox.dataset.overflow = String(!fits(low));
+    textBox.dataset.size = String(low);
   }
 
   function show(index) {
     index = Math.max(0, Math.min(count - 1, index));
+    var moved = current !== -1;
     var step = data.steps[index];
     current = index;
     Array.prototype.forEach.call(steps, function (el, i) { el.hidden = i !== index; });
@@ -52,10 +57,19 @@
     textBox.scrollTop = 0;
     if (group) { map.removeLayer(group); }
     map.closePopup();
-    map.setView([step.lat, step.lon], step.zoom, {animate: false});
+    // The file opens at the first step's view: moving there again would re-project the
+    // whole basemap for nothing.
+    var at = map.latLngToContainerPoint([step.lat, step.lon]);
+    if (map.getZoom() !== step.zoom || at.distanceTo(map.getSize().divideBy(2)) > 1) {
+      map.setView([step.lat, step.lon], step.zoom, {animate: false});
+    }
     group = L.featureGroup().addTo(map);
     window.AtlasSiteMarkers(group, Object.assign({sites: step.sites}, data.markers));
-    try { history.replaceState(null, "", "#step-" + (index + 1)); } catch (e) { /* file:// */ }
+    // The address names the step (a link to it), once the reader has moved: not on opening,
+    // where it would cost the first step's drawing some 20 to 100 ms.
+    if (moved) {
+      try { history.replaceState(null, "", "#step-" + (index + 1)); } catch (e) { /* ok */ }
+    }
     // After site-markers.js has kept the highlighted sites in view (its own setTimeout 0).
     setTimeout(function () {
       if (current !== index) { return; }
