@@ -53,27 +53,19 @@ def lesson_file_name(atlas: Atlas, lesson: Lesson) -> str:
     return f"{lesson.id}-{atlas.info.version}.html"
 
 
-def _step_data(atlas: Atlas, lesson: Lesson) -> list[dict[str, Any]]:
-    """Per step: the map's centre and zoom, and the markers its filters show (with popups
-    and the highlight ring) as site-markers.js takes them."""
-    steps = []
-    for step in lesson.steps:
-        filters = step_filters(step, atlas)
-        events = filter_events(atlas, filters)
-        sites = sites_shown(atlas, filters, events)
-        highlight = frozenset(step.highlight_event_ids)
-        lat, lon, zoom = step_view(step, atlas)
-        records = mapview.site_records(atlas, sites, events, popups=True, highlight=highlight)
-        steps.append(
-            {
-                "id": step.id,
-                "lat": lat,
-                "lon": lon,
-                "zoom": zoom,
-                "sites": records,
-            }
-        )
-    return steps
+def _step_data(atlas: Atlas, step: LessonStep) -> tuple[dict[str, Any], str]:
+    """A step's map for site-markers.js (centre, zoom, and the markers its filters show, with
+    popups and highlight rings), and what that map shows in words (filters, site count)."""
+    filters = step_filters(step, atlas)
+    events = filter_events(atlas, filters)
+    sites = sites_shown(atlas, filters, events)
+    highlight = frozenset(step.highlight_event_ids)
+    lat, lon, zoom = step_view(step, atlas)
+    records = mapview.site_records(atlas, sites, events, popups=True, highlight=highlight)
+    drawn = {"id": step.id, "lat": lat, "lon": lon, "zoom": zoom, "sites": records}
+    located = len(records)
+    on_map = f"{plural(located, 'site')} on the map" if located else "No site on the map"
+    return drawn, f"{on_map}; {filters_text(atlas, filters)}"
 
 
 def _opened_at(fmap: folium.Map, first: dict[str, Any]) -> folium.Map:
@@ -85,15 +77,6 @@ def _opened_at(fmap: folium.Map, first: dict[str, Any]) -> folium.Map:
     fmap.location = [first["lat"], first["lon"]]
     fmap.options["zoom"] = first["zoom"]
     return fmap
-
-
-def _shown_words(atlas: Atlas, step: LessonStep) -> str:
-    """What the step's map shows, in words: its filters, and how many sites."""
-    filters = step_filters(step, atlas)
-    sites = sites_shown(atlas, filters, filter_events(atlas, filters))
-    located = sum(1 for site in sites if site.located)
-    on_map = f"{plural(located, 'site')} on the map" if located else "No site on the map"
-    return f"{on_map}; {filters_text(atlas, filters)}"
 
 
 def _lesson_atlas(atlas: Atlas, lesson: Lesson) -> Atlas:
@@ -111,17 +94,16 @@ def _lesson_atlas(atlas: Atlas, lesson: Lesson) -> Atlas:
 def lesson_html(atlas: Atlas, lesson: Lesson, *, exported_at: dt.datetime | None = None) -> bytes:
     """The whole lesson as one HTML page (UTF-8 bytes) that needs no network."""
     when = exported_at or dt.datetime.now(dt.UTC)
-    steps = _step_data(atlas, lesson)
+    steps, shown = zip(*(_step_data(atlas, step) for step in lesson.steps), strict=True)
     fmap = _opened_at(mapview.base_map(OFFLINE), steps[0])
     page = map_page(fmap)
     marker_config = SiteMarkers([], mapview.HALO_COLOUR, True, legend_html=stage_legend_html())
     data = {
         "map": fmap.get_name(),
         "markers": {k: v for k, v in marker_config.config().items() if k != "sites"},
-        "steps": steps,
+        "steps": list(steps),
     }
     count = len(lesson.steps)
-    shown = [_shown_words(atlas, step) for step in lesson.steps]
     step_html = [
         Markup(
             stage_step_html(
