@@ -147,6 +147,15 @@ def test_the_whole_lesson_plays_offline_with_the_keys(offline, tmp_path):
     assert first_source.publisher in dialog.inner_text()
     legend = dialog.locator(".atlas-legend").inner_text()
     assert all(style.label in legend for style in GRADE_STYLES.values())
+    # A Korean title among the sources gets the inlined Hangul font (no system font needed).
+    korean = dialog.locator("cite").filter(has_text="시리아").first  # Yonhap's, in Korean
+    faces = page.evaluate(
+        """async (text) => (await document.fonts.load('18px "Source Sans"', text))
+            .map(f => [f.status, f.unicodeRange])""",
+        korean.inner_text(),
+    )
+    assert any(status == "loaded" and "AC00" in rng.upper() for status, rng in faces), faces
+    korean.screenshot(path=str(ARTIFACTS / "lesson-bundle-korean-source.png"))
     page.keyboard.press("Escape")
     assert not dialog.is_visible()
 

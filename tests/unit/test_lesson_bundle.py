@@ -106,6 +106,7 @@ def test_every_shipped_lesson_fits_in_3_mb_with_every_step_its_view_markers_and_
     text = data.decode("utf-8")
     assert text.index("Content-Security-Policy") < text.index("<script")
     assert "window.AtlasSiteMarkers" in text and "atlasInstallLessonKeys" in text
+    assert 'src: url("data:font/ttf;base64,' in text  # the Hangul subset, for Korean titles
     assert lesson_file_name(atlas, lesson) == f"{lesson.id}-{atlas.info.version}.html"
 
 
