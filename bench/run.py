@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.figures import measure_figures
+from bench.lesson_bundle import lesson_rows, measure_lesson_bundle
 from bench.measure import (
     FILTER_LAYER,
     Budget,
@@ -214,7 +215,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--skip",
         action="append",
         default=[],
-        choices=["loads", "filter", "extra", "bundle", "reruns", "figure", "events"],
+        choices=["loads", "filter", "extra", "bundle", "lesson", "reruns", "figure", "events"],
         help="skip a part (repeatable)",
     )
     p.add_argument("--figure-runs", type=int, default=3, help="timed renders per format (3)")
@@ -331,6 +332,10 @@ def run_scale_parts(browser, args, budget: Budget, errors: list[str], result: di
         log(f"\nOffline HTML bundle (whole atlas; {args.runs} loads from file://):")
         result["bundle"] = {}
         measure_bundle(browser, args.runs, errors, result["bundle"])
+    if "lesson" not in args.skip:
+        log(f"\nThe lesson's offline file ({args.runs} loads from file://, vs the bundle):")
+        result["lesson_bundle"] = {}
+        measure_lesson_bundle(browser, args.runs, errors, result["lesson_bundle"])
 
 
 def run_reruns(args, budget: Budget, errors: list[str], result: dict[str, Any]) -> None:
@@ -378,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     # Checked at the start only: by the end, the load average includes this run's own work.
     busy_warning(m["loadavg_1m_at_start"], m["nproc"], "at start")
 
-    if {"loads", "filter", "extra", "bundle"} - set(args.skip):
+    if {"loads", "filter", "extra", "bundle", "lesson"} - set(args.skip):
         if browser_available():
             run_browser_parts(args, budget, errors, result)
         else:
@@ -403,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         result.get("figures"),
         result.get("events"),
     )
+    rows += lesson_rows(result.get("lesson_bundle"))
     result["table"] = rows
     if loads:
         result["phases_median_ms"] = print_phases(loads)

@@ -1,7 +1,8 @@
 """Command line: `python -m layers validate PATH...`, `python -m layers schema` and
 `python -m layers export --format geojson|csv|kml|html|png|svg|pdf [filters] -o FILE`
 (a figure also takes `--size a4|letter|16:9`), and
-`python -m layers export --format pptx --lesson LESSON_ID -o FILE`."""
+`python -m layers export --format pptx|html --lesson LESSON_ID -o FILE` (a lesson as slides, or
+as one offline HTML file that plays it)."""
 
 from __future__ import annotations
 
@@ -143,6 +144,7 @@ def _bound(last: bool):
 EXPORT_FORMATS = ("geojson", "csv", "kml", "html", "png", "svg", "pdf", "pptx")
 FIGURE_FORMATS = ("png", "svg", "pdf")
 FIGURE_SIZES = ("a4", "letter", "16:9")
+LESSON_FORMATS = ("pptx", "html")  # with --lesson: slides, or the lesson's offline page
 
 
 def _add_export_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -187,7 +189,8 @@ def _add_export_parser(commands: argparse._SubParsersAction) -> argparse.Argumen
     )  # fmt: skip
     out.add_argument(
         "--lesson", metavar="LESSON_ID",
-        help="with --format pptx: the lesson to turn into slides (its steps set the filters)",
+        help="with --format pptx: the lesson as slides; with --format html: the lesson as one "
+        "offline page that plays it (its steps set the filters)",
     )  # fmt: skip
     out.add_argument(
         "-o", "--output", required=True, type=Path, metavar="FILE",
@@ -211,11 +214,18 @@ def run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parser.error(f"--from {args.first} is after --to {args.last}")
     if args.size and args.format not in FIGURE_FORMATS:
         parser.error(f"--size applies to the figure formats ({', '.join(FIGURE_FORMATS)})")
-    if (args.format == "pptx") != bool(args.lesson):
-        parser.error("--format pptx needs --lesson LESSON_ID, and --lesson needs --format pptx")
+    if (args.format == "pptx" and not args.lesson) or (
+        args.lesson and args.format not in LESSON_FORMATS
+    ):
+        parser.error(
+            "--format pptx needs --lesson LESSON_ID, and --lesson needs --format pptx or html"
+        )
     filtered = args.first or args.last or args.links or args.grades or args.sites
-    if args.format == "pptx" and filtered:
-        parser.error("--format pptx takes no filters: each step of the lesson sets its own")
+    if args.lesson and filtered:
+        parser.error(
+            f"--format {args.format} --lesson takes no filters: each step of the lesson sets "
+            "its own"
+        )
     atlas = load_atlas()
     for problem in atlas.problems:
         print(f"{problem.severity}: {problem}", file=sys.stderr)
@@ -225,8 +235,8 @@ def run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             f"--site: unknown site id(s) {', '.join(unknown)}; "
             f"known: {', '.join(sorted(atlas.sites))}"
         )
-    if args.format == "pptx":
-        return _export_slides(atlas, args, parser)
+    if args.lesson:
+        return _export_lesson(atlas, args, parser)
     defaults = Filters()
     first, last = args.first, args.last
     filters = Filters(
@@ -249,10 +259,10 @@ def run_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return 0
 
 
-def _export_slides(atlas, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    """Write a lesson's slides; an unknown or invalid lesson is named, with the known ones."""
+def _export_lesson(atlas, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Write a lesson's slides (pptx) or its offline page (html); an unknown or invalid lesson
+    is named, with the known ones."""
     from layers.data.load import data_dir
-    from layers.export.slides import lesson_slides
 
     lessons, problems = load_lessons(data_dir(), atlas)
     for problem in problems:
@@ -261,12 +271,20 @@ def _export_slides(atlas, args: argparse.Namespace, parser: argparse.ArgumentPar
     if lesson is None:
         known = ", ".join(item.id for item in lessons) or "none"
         parser.error(f"--lesson: no valid lesson {args.lesson!r}; known: {known}")
+    if args.format == "pptx":
+        from layers.export.slides import lesson_slides
+
+        data, kind = lesson_slides(atlas, lesson), "slides"
+    else:
+        from layers.export.lesson_bundle import lesson_html
+
+        data, kind = lesson_html(atlas, lesson), "one offline HTML page"
     try:
-        args.output.write_bytes(lesson_slides(atlas, lesson))
+        args.output.write_bytes(data)
     except OSError as exc:
         print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    print(f"wrote {len(lesson.steps)} step(s) of {lesson.id} as slides to {args.output}")
+    print(f"wrote {len(lesson.steps)} step(s) of {lesson.id} as {kind} to {args.output}")
     return 0
 
 

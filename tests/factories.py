@@ -244,3 +244,40 @@ def schema_events_layer(n_events: int, n_sites: int = 1, seed: int = 0) -> bytes
         for i in range(n_events)
     ]
     return json.dumps(document, separators=(",", ":")).encode("utf-8")
+
+
+def hostile_lesson(root: Path, text: str) -> tuple:
+    """(atlas, lesson) with `text` as a site's name, an event's and a source's title, and as
+    the lesson's own title, summary, step titles, texts and notes (past the validator, which
+    refuses < and >: an export must not rely on it). Two steps, both on site S1."""
+    from layers.data.lessons import Lesson
+    from layers.data.load import load_atlas
+
+    layers = {"a": layer("a", site_feature("S1", name=text))}
+    events = [event("E01", ["S1"], title=text, grade="alleged")]
+    atlas = load_atlas(write_dataset(root, layers, events, [source(title=text)]))
+    assert atlas.problems == ()
+    step = {
+        "title": "A step",
+        "text": "It is alleged that something happened.",
+        "citations": ["E01", "src-a"],
+        "view": {"site": "S1", "zoom": 8},
+        "filters": {"years": [2000, 2020]},
+        "highlight_event_ids": ["E01"],
+        "presenter_notes": "Say 'alleged'.",
+    }
+    lesson = Lesson.model_validate(
+        {
+            "id": "hostile",
+            "title": "A test",
+            "audience": "Testers",
+            "summary": "A lesson about a hostile record.",
+            "last_reviewed": "2026-11-26",
+            "steps": [{**step, "id": f"step-{n}"} for n in (1, 2)],
+        }
+    )
+    steps = [
+        s.model_copy(update={"title": text, "text": text, "presenter_notes": text})
+        for s in lesson.steps
+    ]
+    return atlas, lesson.model_copy(update={"title": text, "summary": text, "steps": steps})

@@ -8,6 +8,7 @@ export says where it came from. One job per module:
 - `table`: one row per (event, site) pair, and the frame GDAL writes;
 - `formats`: the GeoJSON, CSV (formula-injection safe) and KML writers;
 - `bundle`: the single-file HTML page, map and handout in one;
+- `lesson_bundle`: a lesson as one offline HTML page that plays it (the stage, keys, notes);
 - `dispatch`: `export_bytes` and `export`, never into the data folder (usage there);
 - `readback`: `read_export` and `read_provenance` for a GeoJSON export;
 - `figure` (a sub-package): a figure of the view (PNG, SVG, PDF) with its words and notes;
@@ -39,6 +40,7 @@ from layers.export.formats import (
     write_geojson,
     write_kml,
 )
+from layers.export.lesson_bundle import lesson_file_name, lesson_html
 from layers.export.provenance import (
     CSV_FORMULA_GUARD,
     GENERATOR,
@@ -94,6 +96,8 @@ __all__ = [
     "filters_text",
     "html_bundle",
     "kml_name",
+    "lesson_file_name",
+    "lesson_html",
     "neutralise_formula",
     "no_entities",
     "read_export",

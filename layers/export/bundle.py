@@ -26,6 +26,7 @@ import mimetypes
 import re
 from pathlib import Path
 
+import folium
 from markupsafe import Markup
 
 from layers.data.filters import sites_shown
@@ -113,11 +114,32 @@ def _inline_assets(head: str) -> str:
     return _VIEWPORT.sub("", head)  # folium's forbids zooming the page; ours is below
 
 
-def _inline_script(text: str, what: str) -> Markup:
+def inline_script(text: str, what: str) -> Markup:
     """Script text for an inline <script>, refused if it could end that element early."""
     if re.search(r"</script|<!--", text, re.I):
         raise OfflineAssetError(f"{what} cannot be inlined: it contains '</script' or '<!--'")
     return Markup(text)
+
+
+@dataclasses.dataclass(frozen=True)
+class MapPage:
+    """A folium map rendered as parts of an offline page (also the lesson's file's map)."""
+
+    head: Markup  # folium's head, vendored scripts and styles inlined
+    body: Markup  # the map's <div>
+    script: Markup  # the map's script, checked for inlining
+
+
+def map_page(fmap: folium.Map) -> MapPage:
+    """`fmap` rendered and split into head, body and script, with nothing left to fetch."""
+    page = _FOLIUM_PAGE.fullmatch(fmap.get_root().render())
+    if page is None:
+        raise RuntimeError("folium's page layout has changed: update layers/export/bundle.py")
+    return MapPage(
+        head=Markup(_inline_assets(page["head"])),
+        body=Markup(page["body"].strip()),
+        script=inline_script(page["script"], "the map's script"),
+    )
 
 
 def html_bundle(job: Job) -> bytes:
@@ -126,9 +148,7 @@ def html_bundle(job: Job) -> bytes:
     sites = sites_shown(atlas, filters, events)
     fmap = mapview.base_map(OFFLINE)
     mapview.site_layer(atlas, sites, events, popups=True).add_to(fmap)
-    page = _FOLIUM_PAGE.fullmatch(fmap.get_root().render())
-    if page is None:
-        raise RuntimeError("folium's page layout has changed: update layers/export/bundle.py")
+    page = map_page(fmap)
     info = atlas.info
     first, last = filters.date_span()
     # Fragments built by layers.render (escaped there) are Markup; everything else is text.
@@ -159,17 +179,17 @@ def html_bundle(job: Job) -> bytes:
         info=info,
         prov=prov,
         shown=shown,
-        head_assets=Markup(_inline_assets(page["head"])),
+        head_assets=page.head,
         bundle_css=Markup(BUNDLE_CSS),
         map_id=fmap.get_name(),
         map_width=MAP_WIDTH_PX,
         map_height=MAP_HEIGHT_PX,
-        provenance_json=_inline_script(script_json(prov), "the provenance"),
-        map_body=Markup(page["body"].strip()),
+        provenance_json=inline_script(script_json(prov), "the provenance"),
+        map_body=page.body,
         legend=Markup(legend_html()),
         chronology=chronology,
         sources=Markup(source_list(cited)) if cited.sources else None,
-        map_script=_inline_script(page["script"], "the map's script"),
-        print_script=_inline_script(_PRINT_SCRIPT, "the print script"),
+        map_script=page.script,
+        print_script=inline_script(_PRINT_SCRIPT, "the print script"),
     )
     return (document + "\n").encode("utf-8")

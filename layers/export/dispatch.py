@@ -8,11 +8,14 @@ Usage (the paragraph for the README)::
     python -m layers export --format html --from 2007-09 --to 2019 -o handout.html
     python -m layers export --format png --site S1 --size 16:9 -o al-kibar.png
     python -m layers export --format pptx --lesson north-korea-in-syria -o lesson.pptx
+    python -m layers export --format html --lesson north-korea-in-syria -o lesson.html
 
 `--from`/`--to` take a year, a month (2017-03) or a day (2017-03-05); `--link-type`,
 `--grade` and `--site` take one or more values and may repeat. Nothing is ever written
-inside the data folder. In the app: `data, filename, mime = export_bytes(atlas, filters,
-"csv")` for a download button; `size=` and `highlight=` shape a figure (png, svg, pdf).
+inside the data folder. A lesson (`--lesson`, slides or its offline page) is made from its
+steps, not from filters: `layers.export.slides` and `layers.export.lesson_bundle`. In the
+app: `data, filename, mime = export_bytes(atlas, filters, "csv")` for a download button;
+`size=` and `highlight=` shape a figure (png, svg, pdf).
 """
 
 from __future__ import annotations

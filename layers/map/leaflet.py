@@ -142,8 +142,10 @@ class SiteMarkers(ScriptLayer):
         self.popups = popups
         self.legend_html = legend_html  # the projector stage: large words and a key on the map
 
-    def script_text(self) -> str:
-        config = {
+    def config(self) -> dict[str, Any]:
+        """What window.AtlasSiteMarkers(group, config) is given (also per lesson step in the
+        lesson's offline file, layers.export.lesson_bundle)."""
+        return {
             "sites": self.sites,
             "halo": {
                 "color": self.halo_colour,
@@ -158,11 +160,13 @@ class SiteMarkers(ScriptLayer):
             "present": self.legend_html is not None,
             "legend": self.legend_html,
         }
+
+    def script_text(self) -> str:
         return (
             f"var {self.get_name()} = L.featureGroup().addTo({self._parent.get_name()});\n"
             f"{frontend.script('site-markers.js')}"
             f"{frontend.script('map-keys.js')}"
-            f"window.AtlasSiteMarkers({self.get_name()}, {script_json(config)});\n"
+            f"window.AtlasSiteMarkers({self.get_name()}, {script_json(self.config())});\n"
         )
 
 

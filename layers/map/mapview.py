@@ -7,6 +7,8 @@ changes goes into the feature group passed as `feature_group_to_add`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 from branca.element import Element
 from folium.map import FitBounds
@@ -73,6 +75,23 @@ def site_layer(
     enlarges the map's words, puts the marker key on the map (the sidebar's is hidden) and
     lets the map take the height of its frame.
     """
+    records = site_records(atlas, sites, events, popups=popups, highlight=highlight)
+    group = folium.FeatureGroup(name="Sites")
+    legend = stage_legend_html() if present else None
+    SiteMarkers(records, HALO_COLOUR, popups, legend_html=legend).add_to(group)
+    return group
+
+
+def site_records(
+    atlas: Atlas,
+    sites: list[Site],
+    events: list[DatedEvent],
+    *,
+    popups: bool = False,
+    highlight: set[str] | frozenset[str] = frozenset(),
+) -> list[dict[str, Any]]:
+    """The data static/atlas/site-markers.js draws, one record per located site (all HTML
+    escaped by layers.render); also what the lesson's offline file draws for each step."""
     grouped = events_by_site(events)
     records = []
     for site in sites:
@@ -94,10 +113,7 @@ def site_layer(
                 "highlight": any(e.id in highlight for e in shown),
             }
         )
-    group = folium.FeatureGroup(name="Sites")
-    legend = stage_legend_html() if present else None
-    SiteMarkers(records, HALO_COLOUR, popups, legend_html=legend).add_to(group)
-    return group
+    return records
 
 
 def site_from_tooltip(atlas: Atlas, tooltip: object) -> str | None:

@@ -1,6 +1,7 @@
-"""The "Download figure" button beside the other downloads, and "Download slides" in the
-lesson panel: files drawn on the server by layers.export.figure and layers.export.slides,
-each built only when its button is clicked."""
+"""The "Download figure" button beside the other downloads, and "Download slides" and the
+lesson's offline page in the lesson panel: files made on the server by layers.export.figure,
+layers.export.slides and layers.export.lesson_bundle, each built only when its button is
+clicked."""
 
 from __future__ import annotations
 
@@ -70,4 +71,19 @@ def slides_button(atlas: Atlas, lesson: Lesson) -> None:
         icon=":material/slideshow:",
         help="PowerPoint file: a slide per step with its map, text and cited events, the "
         "presenter notes as speaker notes, the evidence grades and the sources",
+    )
+
+
+def lesson_page_button(atlas: Atlas, lesson: Lesson) -> None:
+    """The whole lesson as one offline HTML file (layers.export.lesson_bundle)."""
+    st.download_button(
+        "Download the lesson (offline page)",
+        data=lambda: export.lesson_html(atlas, lesson),
+        file_name=export.lesson_file_name(atlas, lesson),
+        mime=export.FORMATS["html"][1],
+        key="download-lesson-page",
+        icon=":material/co_present:",
+        help="One HTML file that plays the whole lesson in a browser with no internet: the "
+        "map and each step, previous / next and the clicker keys, the presenter notes (key N), "
+        "the marker key and the sources",
     )

@@ -18,7 +18,7 @@ from layers.render import frontend
 from layers.render import html as atlas_html
 from layers.state import keys
 from layers.state import lesson_player as presenter
-from layers.ui.figure_download import slides_button
+from layers.ui.figure_download import lesson_page_button, slides_button
 from layers.ui.page import show_html, widget_label
 
 STEP_KEYS_KEY = "atlas-step-keys"  # the hidden container of the "Go to step N" buttons
@@ -43,6 +43,7 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
             projector_toggle()
         st.info(step.presenter_notes, icon=":material/record_voice_over:")
         slides_button(atlas, lesson)
+        lesson_page_button(atlas, lesson)
     step_keys(lesson, atlas)
 
 

@@ -8,6 +8,8 @@
 // layers/ui/lesson_panel.py gives them the keys used below). The map's frame hands over the
 // keys pressed inside the map through window.atlasLessonKey (static/atlas/map-keys.js), so
 // the keys work wherever focus is.
+// The lesson's offline file (layers/export/lesson_bundle.py) inlines this script too, its
+// buttons carrying the same st-key-* classes; there window.parent is the page itself.
 function atlasInstallLessonKeys() {
   let digits = "";
   let digitsAt = 0;
