@@ -1,0 +1,87 @@
+"""The presenter's view, under the step and its notes in the lesson panel: the next step's
+preview, a timer, and the class that follows (start it, its code and follow link, end it).
+Never drawn for an audience (layers.ui.classroom)."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from layers.data.lessons import Lesson
+from layers.render import html as atlas_html
+from layers.state import keys
+from layers.state.classroom import Lead
+from layers.ui import classroom
+from layers.ui.page import show_html
+
+PRESENTER_KEY = "atlas-presenter"  # the container: st-key-atlas-presenter
+TIMER_S = 1.0
+
+
+def presenter_view(lesson: Lesson, index: int) -> None:
+    state = st.session_state
+    with st.container(key=PRESENTER_KEY, gap="small"):
+        following = lesson.steps[index + 1] if index + 1 < len(lesson.steps) else None
+        show_html(
+            atlas_html.next_step_html(
+                index,
+                len(lesson.steps),
+                following.title if following else None,
+                following.text if following else None,
+            )
+        )
+        st.fragment(lambda: _timer(lesson), run_every=TIMER_S)()
+        _class_box(lesson, index)
+    if state.get(keys.CLASS_NOTICE_KEY):
+        st.warning(state[keys.CLASS_NOTICE_KEY], icon=":material/error:")
+
+
+def _timer(lesson: Lesson) -> None:
+    shown = classroom.elapsed(st.session_state, lesson, time.time())
+    show_html(
+        f'<p class="atlas-lesson-timer" data-elapsed="{shown}" style="margin:0">'
+        f"<strong>{shown}</strong> since the lesson started</p>"
+    )
+
+
+def _class_box(lesson: Lesson, index: int) -> None:
+    state = st.session_state
+    lead: Lead | None = state.get(keys.CLASS_LEAD_KEY)
+    if lead is None:
+        st.button(
+            "Start a class",
+            key="class-start",
+            icon=":material/cast_for_education:",
+            on_click=classroom.start_class,
+            args=(state, lesson, index),
+            help="A class code and a follow link: the projector and the students' devices "
+            "that open it show your step, without the notes or what comes next",
+        )
+        return
+    show_html(atlas_html.class_code_html(lead.code, follow_link(lead.code)))
+    st.button(
+        "End class",
+        key="class-end",
+        icon=":material/stop_circle:",
+        on_click=classroom.end_class,
+        args=(state,),
+        help="The class's screens keep this step and say that the class has ended",
+    )
+
+
+def follow_link(code: str) -> str:
+    """The follow link: this page's own address (as the presenter's browser reached it)
+    with ``?follow=CODE``, or the relative ``./?follow=CODE`` when it is not known."""
+    relative = f"./?{classroom.FOLLOW_PARAM}={code}"
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - no browser context (a bare run, AppTest)
+        return relative
+    if not url:
+        return relative
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return relative
+    return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}?{classroom.FOLLOW_PARAM}={code}"

@@ -1,0 +1,204 @@
+"""The class store (layers/state/classroom.py): classes that never cross, only their
+presenter moves them, codes checked strictly, expiry, limits, a private folder, and two
+processes writing at once (the replicas of `make serve-replicas`)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import stat
+from pathlib import Path
+
+import pytest
+
+from layers.state import classroom
+from layers.state.classroom import ClassError, ClassState, ClassStore, Lead, clean_code
+
+LESSON = "north-korea-in-syria"
+
+
+class Clock:
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock) -> ClassStore:
+    return ClassStore(tmp_path / "classes", clock=clock)
+
+
+def test_two_classes_never_cross(store: ClassStore) -> None:
+    first = store.start(LESSON, 0)
+    second = store.start("another-lesson", 3)
+    assert first.code != second.code
+    assert store.move(first, LESSON, 5)
+    assert store.read(first.code) == ClassState(LESSON, 5)
+    assert store.read(second.code) == ClassState("another-lesson", 3)
+    # One presenter's key does not move the other class.
+    assert not store.move(Lead(second.code, first.key), LESSON, 9)
+    assert store.read(second.code) == ClassState("another-lesson", 3)
+    store.end(Lead(second.code, first.key))  # not its presenter: nothing ends
+    assert store.read(second.code) is not None
+    store.end(second)
+    assert store.read(second.code) is None
+    assert store.read(first.code) == ClassState(LESSON, 5)
+
+
+def test_codes_are_short_unguessable_and_from_the_alphabet(store: ClassStore) -> None:
+    codes = {store.start(LESSON, 0).code for _ in range(50)}
+    assert len(codes) == 50
+    for code in codes:
+        assert len(code) == classroom.CODE_LENGTH and set(code) <= set(classroom.ALPHABET)
+    assert not set(classroom.ALPHABET) & set("01ilo")  # nothing to misread aloud
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        None,
+        12345,
+        "",
+        "abc",
+        "abcdefghjk2",  # one too many
+        "abcdefghj0",  # 0 is not in the alphabet
+        "abcdefghj!",
+        "abcde fghj",
+        "' OR 1=1 --",
+        "abcdefghjk" * 10,
+        ["abcdefghjk"],
+        "abcdefghjk\n",  # strip() forgives it; the code is still checked below
+    ],
+)
+def test_bad_codes_are_refused_before_any_lookup(store: ClassStore, raw) -> None:
+    code = clean_code(raw)
+    if raw == "abcdefghjk\n":
+        assert code == "abcdefghjk"
+    else:
+        assert code is None
+    assert store.read(raw) is None
+    assert not store.move(Lead(str(raw), "key"), LESSON, 1)
+
+
+def test_a_code_is_read_whatever_its_case_and_spaces(store: ClassStore) -> None:
+    lead = store.start(LESSON, 2)
+    assert store.read(f"  {lead.code.upper()} ") == ClassState(LESSON, 2)
+
+
+def test_only_a_lesson_id_and_a_step_are_shared(store: ClassStore) -> None:
+    lead = store.start(LESSON, 0)
+    for lesson, step in [
+        ("<script>alert(1)</script>", 0),
+        ("A free text from the presenter", 0),
+        ("x" * 61, 0),
+        (LESSON, -1),
+        (LESSON, 1000),
+        (LESSON, "3"),
+        (LESSON, True),
+    ]:
+        with pytest.raises(ClassError):
+            store.move(lead, lesson, step)
+        with pytest.raises(ClassError):
+            store.start(lesson, step)
+    assert store.read(lead.code) == ClassState(LESSON, 0)
+
+
+def test_a_class_expires_hours_after_its_last_move(store: ClassStore, clock: Clock) -> None:
+    lead = store.start(LESSON, 0)
+    clock.now += classroom.CLASS_HOURS * 3600 - 60
+    assert store.move(lead, LESSON, 1)  # a move keeps it alive
+    clock.now += classroom.CLASS_HOURS * 3600 - 60
+    assert store.read(lead.code) == ClassState(LESSON, 1)
+    clock.now += 120
+    assert store.read(lead.code) is None
+    assert not store.move(lead, LESSON, 2)
+    assert store.count() == 0
+
+
+def test_the_number_of_classes_is_bounded(tmp_path: Path, clock: Clock) -> None:
+    store = ClassStore(tmp_path / "classes", clock=clock, max_classes=3)
+    leads = [store.start(LESSON, 0) for _ in range(3)]
+    with pytest.raises(ClassError, match="as many as it takes"):
+        store.start(LESSON, 0)
+    store.end(leads[0])
+    store.start(LESSON, 0)  # room again
+    clock.now += classroom.CLASS_HOURS * 3600 + 1
+    for _ in range(3):  # the expired ones are cleared to make room
+        store.start(LESSON, 0)
+    assert store.count() == 3
+
+
+def test_the_folder_is_private(tmp_path: Path) -> None:
+    folder = tmp_path / "deep" / "classes"
+    store = ClassStore(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(store.path.stat().st_mode) & 0o077 == 0
+    folder.chmod(0o755)  # opened up by someone: narrowed again
+    ClassStore(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    with pytest.raises(ClassError):
+        ClassStore(link)
+    with open(tmp_path / "file", "w"):
+        pass
+    with pytest.raises(ClassError):
+        ClassStore(tmp_path / "file")
+
+
+def test_the_folder_comes_from_the_environment(tmp_path: Path) -> None:
+    assert classroom.default_dir({classroom.ENV: str(tmp_path)}) == tmp_path
+    assert classroom.default_dir({"XDG_STATE_HOME": "/state"}) == Path(
+        "/state/dprk-syria-atlas/classes"
+    )
+    # Never inside the repository (whose static/ folder the app serves).
+    repo = Path(__file__).resolve().parents[2]
+    assert repo not in classroom.default_dir({}).parents
+
+
+def _mover(folder: str, code: str, key: str, lesson: str, moves: int, queue) -> None:
+    store = ClassStore(folder)
+    lead = Lead(code, key)
+    mine = [store.start(lesson, 0) for _ in range(5)]
+    for step in range(moves):
+        assert store.move(lead, lesson, step % 900)
+        for own in mine:
+            assert store.move(own, lesson, step % 900)
+    queue.put([own.code for own in mine])
+
+
+def test_two_processes_write_at_once(tmp_path: Path) -> None:
+    """Two processes (as two replicas) move their own classes and start new ones at the
+    same time: no write is lost, none waits out the lock, and the classes never cross."""
+    folder = tmp_path / "classes"
+    store = ClassStore(folder)
+    leads = {"one": store.start(LESSON, 0), "two": store.start("other-lesson", 0)}
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [
+        context.Process(target=_mover, args=(str(folder), lead.code, lead.key, lesson, 60, queue))
+        for lesson, lead in ((LESSON, leads["one"]), ("other-lesson", leads["two"]))
+    ]
+    for worker in workers:
+        worker.start()
+    started = [queue.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    assert store.read(leads["one"].code) == ClassState(LESSON, 59)
+    assert store.read(leads["two"].code) == ClassState("other-lesson", 59)
+    codes = [code for batch in started for code in batch]
+    assert len(set(codes)) == 10
+    assert {store.read(code).lesson for code in started[0]} == {LESSON}
+    assert {store.read(code).lesson for code in started[1]} == {"other-lesson"}
+    assert store.count() == 12
+    with store._connect() as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
