@@ -202,3 +202,16 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
     assert store.count() == 12
     with store._connect() as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_every_replica_of_a_deployment_gets_the_same_store(tmp_path: Path) -> None:
+    from deploy.replicas import Deployment
+
+    chosen = Deployment(replicas=2, env={classroom.ENV: str(tmp_path / "shared")})
+    default = Deployment(replicas=2, env={classroom.ENV: "", "XDG_STATE_HOME": str(tmp_path)})
+    try:
+        assert chosen.env[classroom.ENV] == str(tmp_path / "shared")
+        assert default.env[classroom.ENV] == str(tmp_path / "dprk-syria-atlas" / "classes")
+    finally:
+        chosen.cleanup()
+        default.cleanup()
