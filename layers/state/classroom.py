@@ -12,7 +12,8 @@ free text from the presenter. Only the presenter moves it: starting a class retu
 the code alone only reads. Codes are 10 characters drawn with ``secrets`` from 31 letters
 and digits that cannot be mistaken for one another (about 50 bits), checked strictly
 before any lookup. A class expires ``CLASS_HOURS`` after its last move; at most
-``MAX_CLASSES`` run at once.
+``MAX_CLASSES`` run at once (when they all do, a new class replaces one idle for
+``IDLE_S``).
 
 The folder comes from ``ATLAS_CLASS_DIR`` (default: ``$XDG_STATE_HOME/dprk-syria-atlas/
 classes``, else ``~/.local/state/...``), outside anything the app serves. It is created
@@ -40,6 +41,7 @@ ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read out or typed
 CODE_LENGTH = 10
 CLASS_HOURS = 6.0
 MAX_CLASSES = 200
+IDLE_S = 1800.0  # a full store ends the class idle longest if it has been idle this long
 MAX_STEP = 999
 LESSON_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # the lessons' slug (layers.data.lessons)
 MAX_LESSON_ID = 60
@@ -170,6 +172,15 @@ class ClassStore:
         with self._connect(write=True) as db:
             db.execute("DELETE FROM classes WHERE updated < ?", (now - self.lifetime,))
             (count,) = db.execute("SELECT count(*) FROM classes").fetchone()
+            if count >= self.max_classes:
+                # Full: make room by ending the class idle longest, if it has been idle a
+                # while (abandoned, or left open by a client starting classes to fill the
+                # store; a class being taught moves every few minutes).
+                count -= db.execute(
+                    "DELETE FROM classes WHERE code = (SELECT code FROM classes "
+                    "WHERE updated < ? ORDER BY updated LIMIT 1)",
+                    (now - IDLE_S,),
+                ).rowcount
             if count >= self.max_classes:
                 raise ClassError(
                     f"this server is already running {count} classes, as many as it takes; "

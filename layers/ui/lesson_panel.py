@@ -34,7 +34,6 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
     if lesson is None:
         return
     index = presenter.step_index(state, lesson)
-    step = lesson.steps[index]
     with st.container(border=True):
         show_step(atlas_html.lesson_step_html, atlas, lesson, index)
         # A row that wraps, not columns: columns cut the labels ("Pre…", "Nex…") at 1024 px.
@@ -43,8 +42,7 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
             next_button(lesson, index, atlas)
             step_list(lesson, index, atlas)
             projector_toggle()
-        st.info(step.presenter_notes, icon=":material/record_voice_over:")
-        presenter_view(lesson, index)
+        presenter_view(lesson, index)  # the notes, a timer, the class, the next step
         slides_button(atlas, lesson)
     step_keys(lesson, atlas)
 

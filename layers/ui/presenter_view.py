@@ -1,6 +1,6 @@
-"""The presenter's view, under the step and its notes in the lesson panel: the next step's
-preview, a timer, and the class that follows (start it, its code and follow link, end it).
-Never drawn for an audience (layers.ui.classroom)."""
+"""The presenter's view, under the step in the lesson panel: the presenter notes, a timer,
+the class that follows (start it, its code and follow link, end it) and the next step's
+preview. Never drawn for an audience (layers.ui.classroom)."""
 
 from __future__ import annotations
 
@@ -21,19 +21,26 @@ TIMER_S = 1.0
 
 
 def presenter_view(lesson: Lesson, index: int) -> None:
+    """The notes beside the timer, the class and the next step: what the presenter reads
+    while the class looks at the stage."""
     state = st.session_state
-    with st.container(key=PRESENTER_KEY, gap="small"):
-        following = lesson.steps[index + 1] if index + 1 < len(lesson.steps) else None
-        show_html(
-            atlas_html.next_step_html(
-                index,
-                len(lesson.steps),
-                following.title if following else None,
-                following.text if following else None,
+    step = lesson.steps[index]
+    following = lesson.steps[index + 1] if index + 1 < len(lesson.steps) else None
+    with st.container(key=PRESENTER_KEY):
+        notes, side = st.columns([3, 2], gap="small")
+        with notes:
+            st.info(step.presenter_notes, icon=":material/record_voice_over:")
+        with side:
+            st.fragment(lambda: _timer(lesson), run_every=TIMER_S)()
+            _class_box(lesson, index)
+            show_html(
+                atlas_html.next_step_html(
+                    index,
+                    len(lesson.steps),
+                    following.title if following else None,
+                    following.text if following else None,
+                )
             )
-        )
-        st.fragment(lambda: _timer(lesson), run_every=TIMER_S)()
-        _class_box(lesson, index)
     if state.get(keys.CLASS_NOTICE_KEY):
         st.warning(state[keys.CLASS_NOTICE_KEY], icon=":material/error:")
 
