@@ -113,3 +113,24 @@ def test_a_bad_or_unknown_code_is_said_in_words_and_the_atlas_works() -> None:
         assert not classroom.following(at.session_state)
         assert "DPRK–Syria Atlas" in [t.value for t in at.title]
         _run(at)  # the page keeps working
+
+
+def test_an_unusable_class_store_is_said_in_words(tmp_path, monkeypatch) -> None:
+    """A class store folder that cannot be used (here a file stands where it should be):
+    starting a class and following one say so, and the page goes on working."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv(classroom.classroom.ENV, str(blocked))
+    teacher = _session(lesson=LESSON.id, step="1")
+    teacher.button(key="class-start").click()
+    _run(teacher)
+    assert "The class could not start: the class store's folder is not a folder." in [
+        w.value for w in teacher.warning
+    ]
+    assert keys.CLASS_LEAD_KEY not in teacher.session_state
+    assert str(tmp_path) not in _text(teacher)  # no server path reaches the reader
+    teacher.button(key="lesson-next").click()
+    _run(teacher)
+    room = _session(follow="abcdefghjk")
+    assert "Could not join the class" in _text(room)
+    assert not classroom.following(room.session_state)
