@@ -10,12 +10,14 @@ Screenshots: tests/artifacts/presenter-1024x768.png and audience-1024x768.png.""
 
 from __future__ import annotations
 
+from test_accessibility import _violations  # the axe-core scan
 from test_scale_out import (  # the scale-out harness: nginx, two replicas, tagged browsers
     _by_session,
     _wait_for_websockets,
     deployment,  # noqa: F401 - a fixture
     sessions,  # noqa: F401 - a fixture
 )
+from test_stage import MIN_PX, SMALL_TEXT_JS  # the stage's type rule
 
 from browser_support import REPO_ROOT, folium_frame, wait_for_app
 from layers.data.lessons import step_view
@@ -86,6 +88,11 @@ def test_the_audience_follows_the_presenter_across_replicas(deployment, sessions
     teacher.page.locator(".st-key-atlas-presenter").scroll_into_view_if_needed()
     teacher.page.screenshot(path=str(ARTIFACTS / "presenter-1024x768.png"))
     room.page.screenshot(path=str(ARTIFACTS / "audience-1024x768.png"))
+    # The audience's stage keeps the stage's rules: no visible text under 18 px; both
+    # views pass the axe scan the other pages pass.
+    assert room.page.evaluate(SMALL_TEXT_JS, [None, MIN_PX]) == []
+    assert _violations(room.page) == []
+    assert _violations(teacher.page) == []
 
     _next(teacher, 2)
     _audience_on(room, 2)
