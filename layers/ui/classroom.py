@@ -220,13 +220,17 @@ def leave_class(state: MutableMapping[str, Any], lessons: Sequence[Lesson], atla
     presenter.choose_lesson(state, lessons, atlas, None)
 
 
-def elapsed(state: MutableMapping[str, Any], lesson: Lesson, now: float) -> str:
-    """The presenter's timer, "12:34" (or "1:02:03"), since the class started, else since
-    the lesson was opened in this session."""
+def elapsed_seconds(state: MutableMapping[str, Any], lesson: Lesson, now: float) -> int:
+    """Seconds since the class started, else since the lesson was opened in this session
+    (the presenter's timer)."""
     clock = state.get(keys.LESSON_CLOCK_KEY)
     if not clock or clock[0] != lesson.id:
         clock = state[keys.LESSON_CLOCK_KEY] = (lesson.id, now)
-    seconds = max(0, int(now - clock[1]))
+    return max(0, int(now - clock[1]))
+
+
+def clock_words(seconds: int) -> str:
+    """The timer's words: 12:34, or 1:02:03 past an hour (as lesson-timer.js writes them)."""
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

@@ -44,7 +44,7 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
             projector_toggle()
         presenter_view(lesson, index)  # the notes, a timer, the class, the next step
         slides_button(atlas, lesson)
-    step_keys(lesson, atlas)
+    step_keys(lesson, atlas, scripts=("lesson-keys.js", "lesson-timer.js"))
 
 
 def show_step(step_html: Callable[..., str], atlas: Atlas, lesson: Lesson, index: int) -> None:

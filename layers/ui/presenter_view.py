@@ -17,7 +17,6 @@ from layers.ui import classroom
 from layers.ui.page import show_html
 
 PRESENTER_KEY = "atlas-presenter"  # the container: st-key-atlas-presenter
-TIMER_S = 1.0
 
 
 def presenter_view(lesson: Lesson, index: int) -> None:
@@ -31,7 +30,7 @@ def presenter_view(lesson: Lesson, index: int) -> None:
         with notes:
             st.info(step.presenter_notes, icon=":material/record_voice_over:")
         with side:
-            st.fragment(lambda: _timer(lesson), run_every=TIMER_S)()
+            _timer(lesson)
             _class_box(lesson, index)
             show_html(
                 atlas_html.next_step_html(
@@ -46,10 +45,12 @@ def presenter_view(lesson: Lesson, index: int) -> None:
 
 
 def _timer(lesson: Lesson) -> None:
-    shown = classroom.elapsed(st.session_state, lesson, time.time())
+    """The time since the lesson started, as of this run; static/atlas/lesson-timer.js
+    counts on in the browser (no rerun every second)."""
+    seconds = classroom.elapsed_seconds(st.session_state, lesson, time.time())
     show_html(
-        f'<p class="atlas-lesson-timer" data-elapsed="{shown}" style="margin:0">'
-        f"<strong>{shown}</strong> since the lesson started</p>"
+        f'<p class="atlas-lesson-timer" data-elapsed="{seconds}" style="margin:0">'
+        f"<strong>{classroom.clock_words(seconds)}</strong> since the lesson started</p>"
     )
 
 

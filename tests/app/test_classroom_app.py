@@ -134,3 +134,14 @@ def test_an_unusable_class_store_is_said_in_words(tmp_path, monkeypatch) -> None
     room = _session(follow="abcdefghjk")
     assert "Could not join the class" in _text(room)
     assert not classroom.following(room.session_state)
+
+
+def test_the_timer_words() -> None:
+    assert [classroom.clock_words(s) for s in (0, 9, 75, 3599, 3600, 3723)] == [
+        "0:00",
+        "0:09",
+        "1:15",
+        "59:59",
+        "1:00:00",
+        "1:02:03",
+    ]

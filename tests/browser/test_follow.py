@@ -108,6 +108,11 @@ def test_the_audience_follows_the_presenter_across_replicas(deployment, sessions
     _next(teacher, 3)
     _audience_on(room, 3)
     assert teacher.page.get_attribute(STEP, "data-step") == "3"
+    # The presenter's timer counts on in the browser, past what the server last drew.
+    teacher.page.wait_for_function(
+        "(() => { const t = document.querySelector('.atlas-lesson-timer');"
+        " return t && Number(t.dataset.shown) > Number(t.dataset.elapsed); })()"
+    )
     # The class is in the one store the deployment gave every replica.
     assert ClassStore(deployment.env[ENV]).read(code) == ClassState(LESSON.id, 2)
 
