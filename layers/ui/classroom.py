@@ -239,6 +239,13 @@ def clock_words(seconds: int) -> str:
 # --------------------------------------------------------------------------- audience
 
 
+def behind(state: Mapping[str, Any], shared: classroom.ClassState | None) -> bool:
+    """Whether the audience's page no longer shows what the class does (ended: None)."""
+    if shared is None:
+        return True
+    return (shared.lesson, shared.step) != (state.get(keys.LESSON_KEY), state.get(keys.STEP_KEY))
+
+
 def poll() -> None:
     """The audience's fragment: about once a second, rerun the page if the presenter has
     moved or the class has ended. Draws nothing; call it last on the page."""
@@ -256,8 +263,7 @@ def poll() -> None:
             shared = _ask(lambda store: store.read(code))
         except ClassError:
             return
-        shown = (state.get(keys.LESSON_KEY), state.get(keys.STEP_KEY))
-        if shared is None or (shared.lesson, shared.step) != shown:
+        if behind(state, shared):
             st.rerun()
 
     st.fragment(check, run_every=POLL_S)()

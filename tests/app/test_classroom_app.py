@@ -59,6 +59,8 @@ def test_the_audience_follows_the_presenter_and_sees_nothing_ahead() -> None:
 
     room = _session(follow=lead.code)
     assert room.session_state[keys.FOLLOW_KEY] == lead.code
+    state = {key: room.session_state[key] for key in room.session_state}
+    assert not classroom.behind(state, classroom.class_store().read(lead.code))  # no reruns
     seen = _text(room)
     assert 'data-step="2"' in seen and LESSON.steps[1].title in seen
     assert 'data-follow="live"' in seen
@@ -75,6 +77,8 @@ def test_the_audience_follows_the_presenter_and_sees_nothing_ahead() -> None:
     teacher.button(key="lesson-next").click()
     _run(teacher)
     assert classroom.class_store().read(lead.code).step == 2
+    state = {key: room.session_state[key] for key in room.session_state}
+    assert classroom.behind(state, classroom.class_store().read(lead.code))  # its poll reruns
     _run(room)
     assert 'data-step="3"' in _text(room) and LESSON.steps[2].title in _text(room)
 
