@@ -49,6 +49,7 @@ def _ask(call: Callable[[ClassStore], T]) -> T:
     try:
         return call(class_store())
     except (OSError, sqlite3.Error) as exc:
+        _store.cache_clear()  # its folder may have gone (a temp cleaner): made again next time
         raise ClassError("the class store did not answer; try again in a moment") from exc
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.state import keys
@@ -149,3 +150,14 @@ def test_the_timer_words() -> None:
         "1:00:00",
         "1:02:03",
     ]
+
+
+def test_a_class_store_folder_removed_under_the_server_is_made_again(tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setenv(classroom.classroom.ENV, str(tmp_path / "classes"))
+    classroom.class_store().start(LESSON.id, 0)
+    shutil.rmtree(tmp_path / "classes")
+    with pytest.raises(classroom.ClassError, match="did not answer"):
+        classroom._ask(lambda store: store.start(LESSON.id, 0))
+    assert classroom._ask(lambda store: store.start(LESSON.id, 0)).code
