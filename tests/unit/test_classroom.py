@@ -169,9 +169,10 @@ def test_the_folder_comes_from_the_environment(tmp_path: Path) -> None:
     assert repo not in classroom.default_dir({}).parents
 
 
-def _mover(folder: str, code: str, key: str, lesson: str, moves: int, queue) -> None:
+def _mover(folder: str, code: str, key: str, lesson: str, moves: int, queue, barrier) -> None:
     store = ClassStore(folder)
     lead = Lead(code, key)
+    barrier.wait(30)  # both processes start writing at the same moment
     mine = [store.start(lesson, 0) for _ in range(5)]
     for step in range(moves):
         assert store.move(lead, lesson, step % 900)
@@ -186,10 +187,12 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
     folder = tmp_path / "classes"
     store = ClassStore(folder)
     leads = {"one": store.start(LESSON, 0), "two": store.start("other-lesson", 0)}
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
+    context = multiprocessing.get_context("fork")  # two processes, as two replicas
+    queue, barrier = context.Queue(), context.Barrier(2)
     workers = [
-        context.Process(target=_mover, args=(str(folder), lead.code, lead.key, lesson, 60, queue))
+        context.Process(
+            target=_mover, args=(str(folder), lead.code, lead.key, lesson, 60, queue, barrier)
+        )
         for lesson, lead in ((LESSON, leads["one"]), ("other-lesson", leads["two"]))
     ]
     for worker in workers:
