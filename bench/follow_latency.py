@@ -18,7 +18,7 @@ import time
 
 from bench.measure import REPO_ROOT, log, median, percentile, ratio
 from layers.state.classroom import ENV
-from layers.ui.classroom import POLL_S
+from layers.ui.classroom import POLL_S  # the audience poll
 from tests.browser_support import (
     CHROMIUM_ARGS,
     CHROMIUM_PATH,

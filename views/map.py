@@ -9,7 +9,7 @@ starts loading it before the sidebar's widgets (about 0.2 s sooner on a cold loa
 
 import streamlit as st
 
-from layers.state import keys
+from layers.state import follow, keys
 from layers.state import lesson_player as presenter
 from layers.state.scene import build_scene
 from layers.ui import classroom, playback
@@ -28,10 +28,10 @@ atlas = extras.atlas
 lessons, lesson_problems = current_lessons()
 # Kept for the whole session: notices that vanished on the next run would shift the
 # elements below them, and Streamlit would then rebuild the map (losing its view).
-state[keys.URL_NOTICES_KEY] = state.get(keys.URL_NOTICES_KEY, []) + classroom.apply_url_once(
+state[keys.URL_NOTICES_KEY] = state.get(keys.URL_NOTICES_KEY, []) + follow.apply_url_once(
     state, query_params(), atlas, lessons
 )
-classroom.sync(state, atlas, lessons)  # a presenter's step to its class, a class's to its audience
+follow.sync(state, atlas, lessons)  # a presenter's step to its class, a class's to its audience
 
 if presenting(state, lessons):
     # The projector stage: map and step on one screen. The detail panel and the chronology
@@ -66,4 +66,4 @@ else:
 sidebar(scene, lessons, extras.plain)
 playback.timer(atlas)  # last: starting or stopping the timer must not shift the map
 classroom.poll()  # an audience: rerun when the presenter moves
-st.query_params.from_dict(classroom.query(state) or presenter.current_query(state, atlas))
+st.query_params.from_dict(follow.query(state) or presenter.current_query(state, atlas))

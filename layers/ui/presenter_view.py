@@ -1,6 +1,6 @@
 """The presenter's view, under the step in the lesson panel: the presenter notes, a timer,
 the class that follows (start it, its code and follow link, end it) and the next step's
-preview. Never drawn for an audience (layers.ui.classroom)."""
+preview. Never drawn for an audience (layers.state.follow)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ import streamlit as st
 
 from layers.data.lessons import Lesson
 from layers.render import html as atlas_html
-from layers.state import keys
+from layers.state import follow, keys
 from layers.state.classroom import Lead
-from layers.ui import classroom
 from layers.ui.page import show_html
 
 PRESENTER_KEY = "atlas-presenter"  # the container: st-key-atlas-presenter
@@ -47,10 +46,10 @@ def presenter_view(lesson: Lesson, index: int) -> None:
 def _timer(lesson: Lesson) -> None:
     """The time since the lesson started, as of this run; static/atlas/lesson-timer.js
     counts on in the browser (no rerun every second)."""
-    seconds = classroom.elapsed_seconds(st.session_state, lesson, time.time())
+    seconds = follow.elapsed_seconds(st.session_state, lesson, time.time())
     show_html(
         f'<p class="atlas-lesson-timer" data-elapsed="{seconds}" style="margin:0">'
-        f"<strong>{classroom.clock_words(seconds)}</strong> since the lesson started</p>"
+        f"<strong>{follow.clock_words(seconds)}</strong> since the lesson started</p>"
     )
 
 
@@ -62,7 +61,7 @@ def _class_box(lesson: Lesson, index: int) -> None:
             "Start a class",
             key="class-start",
             icon=":material/cast_for_education:",
-            on_click=classroom.start_class,
+            on_click=follow.start_class,
             args=(state, lesson, index),
             help="A class code and a follow link: the projector and the students' devices "
             "that open it show your step, without the notes or what comes next",
@@ -73,7 +72,7 @@ def _class_box(lesson: Lesson, index: int) -> None:
         "End class",
         key="class-end",
         icon=":material/stop_circle:",
-        on_click=classroom.end_class,
+        on_click=follow.end_class,
         args=(state,),
         help="The class's screens keep this step and say that the class has ended",
     )
@@ -82,7 +81,7 @@ def _class_box(lesson: Lesson, index: int) -> None:
 def follow_link(code: str) -> str:
     """The follow link: this page's own address (as the presenter's browser reached it)
     with ``?follow=CODE``, or the relative ``./?follow=CODE`` when it is not known."""
-    relative = f"./?{classroom.FOLLOW_PARAM}={code}"
+    relative = f"./?{follow.FOLLOW_PARAM}={code}"
     try:
         url = st.context.url
     except Exception:  # noqa: BLE001 - no browser context (a bare run, AppTest)
@@ -92,4 +91,4 @@ def follow_link(code: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return relative
-    return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}?{classroom.FOLLOW_PARAM}={code}"
+    return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}?{follow.FOLLOW_PARAM}={code}"

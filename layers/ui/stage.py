@@ -2,7 +2,7 @@
 type, with the controls in sight and the marker key on the map, nothing to scroll (a phone
 stacks the step under the map). Shown instead of the page's usual layout while "Projector view" is
 on during a lesson; static/atlas/stage.css lays it out and stage-fit.js sizes the type. A
-class's audience (a ``?follow=`` link, layers.ui.classroom) gets the stage without its controls."""
+class's audience (a ``?follow=`` link, layers.state.follow) gets the stage without its controls."""
 
 from __future__ import annotations
 
@@ -16,10 +16,9 @@ from layers.data.lessons import Lesson
 from layers.data.model import Atlas
 from layers.render import frontend
 from layers.render import html as atlas_html
-from layers.state import keys
+from layers.state import follow, keys
 from layers.state import lesson_player as presenter
 from layers.state.scene import Scene
-from layers.ui import classroom
 from layers.ui.atlas_map import atlas_map
 from layers.ui.lesson_panel import (
     next_button,
@@ -58,7 +57,7 @@ def stage(scene: Scene, extras: PageExtras, lessons: list[Lesson]) -> str | None
         with map_column:
             clicked = atlas_map(scene, extras, present=True)
         with side_column, st.container(key=SIDE_KEY, gap=None):
-            if classroom.following(state):
+            if follow.following(state):
                 audience_step(atlas, lesson, lessons)
             else:
                 stage_step(atlas, lesson)
@@ -80,7 +79,7 @@ def stage_step(atlas: Atlas, lesson: Lesson) -> None:
 
 def audience_step(atlas: Atlas, lesson: Lesson, lessons: list[Lesson]) -> None:
     """The step a class's audience sees: the presenter's step and whether the class still
-    runs, and a way out; no control that steps, no step list, no keys (layers.ui.classroom)."""
+    runs, and a way out; no control that steps, no step list, no keys (layers.state.follow)."""
     state = st.session_state
     index = presenter.step_index(state, lesson)
     with st.container(key=TEXT_KEY):
@@ -101,7 +100,7 @@ def audience_step(atlas: Atlas, lesson: Lesson, lessons: list[Lesson]) -> None:
             "Leave the class",
             key="class-leave",
             icon=":material/logout:",
-            on_click=classroom.leave_class,
+            on_click=follow.leave_class,
             args=(state, lessons, atlas),
         )
     components.html(frontend.script_element("stage-fit.js"), height=0)

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from layers.state import keys
-from layers.ui import classroom
+from layers.state import classroom, follow, keys
 from tests.factories import shipped_lessons
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -61,7 +60,7 @@ def test_the_audience_follows_the_presenter_and_sees_nothing_ahead() -> None:
     room = _session(follow=lead.code)
     assert room.session_state[keys.FOLLOW_KEY] == lead.code
     state = {key: room.session_state[key] for key in room.session_state}
-    assert not classroom.behind(state, classroom.class_store().read(lead.code))  # no reruns
+    assert not follow.behind(state, follow.class_store().read(lead.code))  # no reruns
     seen = _text(room)
     assert 'data-step="2"' in seen and LESSON.steps[1].title in seen
     assert 'data-follow="live"' in seen
@@ -77,9 +76,9 @@ def test_the_audience_follows_the_presenter_and_sees_nothing_ahead() -> None:
     # The presenter steps on; the audience's next run shows it.
     teacher.button(key="lesson-next").click()
     _run(teacher)
-    assert classroom.class_store().read(lead.code).step == 2
+    assert follow.class_store().read(lead.code).step == 2
     state = {key: room.session_state[key] for key in room.session_state}
-    assert classroom.behind(state, classroom.class_store().read(lead.code))  # its poll reruns
+    assert follow.behind(state, follow.class_store().read(lead.code))  # its poll reruns
     _run(room)
     assert 'data-step="3"' in _text(room) and LESSON.steps[2].title in _text(room)
 
@@ -96,7 +95,7 @@ def test_the_audience_follows_the_presenter_and_sees_nothing_ahead() -> None:
 
 
 def test_two_classes_do_not_cross() -> None:
-    store = classroom.class_store()
+    store = follow.class_store()
     first = store.start(LESSON.id, 4)
     second = store.start(LESSON.id, 7)
     room_one, room_two = _session(follow=first.code), _session(follow=second.code)
@@ -115,7 +114,7 @@ def test_a_bad_or_unknown_code_is_said_in_words_and_the_atlas_works() -> None:
         shown = _text(at)
         assert words in shown
         assert "<script>" not in shown  # the code is not echoed raw
-        assert not classroom.following(at.session_state)
+        assert not follow.following(at.session_state)
         assert "DPRK–Syria Atlas" in [t.value for t in at.title]
         _run(at)  # the page keeps working
 
@@ -125,7 +124,7 @@ def test_an_unusable_class_store_is_said_in_words(tmp_path, monkeypatch) -> None
     starting a class and following one say so, and the page goes on working."""
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("")
-    monkeypatch.setenv(classroom.classroom.ENV, str(blocked))
+    monkeypatch.setenv(classroom.ENV, str(blocked))
     teacher = _session(lesson=LESSON.id, step="1")
     teacher.button(key="class-start").click()
     _run(teacher)
@@ -138,11 +137,11 @@ def test_an_unusable_class_store_is_said_in_words(tmp_path, monkeypatch) -> None
     _run(teacher)
     room = _session(follow="abcdefghjk")
     assert "Could not join the class" in _text(room)
-    assert not classroom.following(room.session_state)
+    assert not follow.following(room.session_state)
 
 
 def test_the_timer_words() -> None:
-    assert [classroom.clock_words(s) for s in (0, 9, 75, 3599, 3600, 3723)] == [
+    assert [follow.clock_words(s) for s in (0, 9, 75, 3599, 3600, 3723)] == [
         "0:00",
         "0:09",
         "1:15",
@@ -155,9 +154,9 @@ def test_the_timer_words() -> None:
 def test_a_class_store_folder_removed_under_the_server_is_made_again(tmp_path, monkeypatch):
     import shutil
 
-    monkeypatch.setenv(classroom.classroom.ENV, str(tmp_path / "classes"))
-    classroom.class_store().start(LESSON.id, 0)
+    monkeypatch.setenv(classroom.ENV, str(tmp_path / "classes"))
+    follow.class_store().start(LESSON.id, 0)
     shutil.rmtree(tmp_path / "classes")
     with pytest.raises(classroom.ClassError, match="did not answer"):
-        classroom._ask(lambda store: store.start(LESSON.id, 0))
-    assert classroom._ask(lambda store: store.start(LESSON.id, 0)).code
+        follow.ask(lambda store: store.start(LESSON.id, 0))
+    assert follow.ask(lambda store: store.start(LESSON.id, 0)).code
