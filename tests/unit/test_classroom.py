@@ -223,3 +223,44 @@ def test_every_replica_of_a_deployment_gets_the_same_store(tmp_path: Path) -> No
     finally:
         chosen.cleanup()
         default.cleanup()
+
+
+def test_a_class_on_plain_session_mappings(tmp_path: Path, monkeypatch) -> None:
+    """layers.state.follow without Streamlit: a presenter's steps reach the class, an
+    audience joins and follows, repeated or unknown codes are refused in words, and the
+    class ends with the presenter's lesson."""
+    from layers.state import follow, keys
+    from tests.factories import shipped_atlas, shipped_lessons
+
+    monkeypatch.setenv(classroom.ENV, str(tmp_path / "classes"))
+    atlas, lessons = shipped_atlas(), shipped_lessons()
+    lesson = lessons[0]
+    teacher: dict = {}
+    follow.start_class(teacher, lesson, 0)
+    lead = teacher[keys.CLASS_LEAD_KEY]
+    teacher.update({keys.LESSON_KEY: lesson.id, keys.STEP_KEY: 4})
+    follow.sync(teacher, atlas, lessons)
+    assert follow.class_store().read(lead.code) == ClassState(lesson.id, 4)
+
+    room: dict = {}
+    assert "not valid" in follow.join(room, [lead.code, lead.code], atlas, lessons)[0]
+    assert "not valid" in follow.join(room, "../../etc/passwd", atlas, lessons)[0]
+    assert not follow.following(room)
+    assert follow.join(room, [lead.code.upper()], atlas, lessons) == []
+    assert (room[keys.LESSON_KEY], room[keys.STEP_KEY], room[keys.PROJECTOR_KEY]) == (
+        lesson.id,
+        4,
+        True,
+    )
+    assert follow.query(room) == {"follow": lead.code}
+
+    stray = follow.class_store().start("a-lesson-this-atlas-lacks", 0)
+    notice = follow.join({}, stray.code, atlas, lessons)
+    assert notice and f"No class with the code {stray.code}" in notice[0]
+
+    teacher[keys.LESSON_KEY] = None  # the presenter leaves the lesson: the class ends
+    follow.sync(teacher, atlas, lessons)
+    assert keys.CLASS_LEAD_KEY not in teacher
+    follow.sync(room, atlas, lessons)
+    assert room.get(keys.FOLLOW_ENDED_KEY) == lead.code and not room.get(keys.FOLLOW_KEY)
+    assert room[keys.STEP_KEY] == 4  # the last step stays on screen
