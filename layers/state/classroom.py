@@ -219,6 +219,20 @@ class ClassStore:
             )
         return True
 
+    def owns(self, lead: Lead) -> bool:
+        """Whether ``lead`` is the presenter's of a class still running (a reloaded
+        presenter's page takes its class back with it)."""
+        code = clean_code(lead.code)
+        if code is None:
+            return False
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT key_hash, updated FROM classes WHERE code = ?", (code,)
+            ).fetchone()
+        if row is None or row[1] < self.clock() - self.lifetime:
+            return False
+        return hmac.compare_digest(row[0], _hash(lead.key))
+
     def read(self, code: object) -> ClassState | None:
         """The class's lesson and step, or None for a bad, unknown, ended or expired code."""
         code = clean_code(code)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
@@ -24,6 +25,8 @@ from layers.state import lesson_player as presenter
 from layers.state.classroom import ClassError, ClassStore, Lead
 
 FOLLOW_PARAM = "follow"
+LEAD_COOKIE = "atlas_class_lead"  # CODE.KEY: a reloaded presenter's page takes its class back
+_KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")  # secrets.token_urlsafe(24): 32 characters
 T = TypeVar("T")
 
 
@@ -195,10 +198,43 @@ def start_class(state: MutableMapping[str, Any], lesson: Lesson, index: int) -> 
     state.pop(keys.CLASS_NOTICE_KEY, None)
 
 
+def lead_from_cookie(raw: object) -> Lead | None:
+    """The Lead a presenter's browser keeps in its cookie (``CODE.KEY``), or None when
+    ``raw`` is not one."""
+    if not isinstance(raw, str) or len(raw) > 100 or raw.count(".") != 1:
+        return None
+    code, key = raw.split(".")
+    code = classroom.clean_code(code)
+    return Lead(code, key) if code and _KEY.match(key) else None
+
+
+def resume_class(state: MutableMapping[str, Any], lesson: Lesson, index: int, raw: object) -> None:
+    """Once per session: a presenter's page reloaded during its class (its browser's
+    cookie holds the Lead) takes the class back, when the class is on this lesson, and
+    puts it on this step. Anything else (no cookie, another lesson, an ended class)
+    leaves the page without a class."""
+    if state.get(keys.CLASS_LEAD_KEY) is not None or state.get(keys.CLASS_RESUMED_KEY):
+        return
+    state[keys.CLASS_RESUMED_KEY] = True
+    lead = lead_from_cookie(raw)
+    if lead is None:
+        return
+    try:
+        shared = ask(lambda store: store.read(lead.code) if store.owns(lead) else None)
+        if shared is None or shared.lesson != lesson.id:
+            return
+        ask(lambda store: store.move(lead, lesson.id, index))
+    except ClassError:
+        return
+    state[keys.CLASS_LEAD_KEY] = lead
+    state[keys.CLASS_SENT_KEY] = (lesson.id, index)
+
+
 def end_class(state: MutableMapping[str, Any]) -> None:
     """End the class: its audience is told so and keeps the last step on screen."""
     lead = state.get(keys.CLASS_LEAD_KEY)
     _forget_lead(state)
+    state[keys.CLASS_FORGET_COOKIE_KEY] = True  # the presenter's browser drops its cookie
     if lead is not None:
         with contextlib.suppress(ClassError):  # it expires on its own
             ask(lambda store: store.end(lead))

@@ -8,9 +8,12 @@ import time
 from urllib.parse import urlsplit
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from layers.data.lessons import Lesson
+from layers.render import frontend
 from layers.render import html as atlas_html
+from layers.render.html import esc
 from layers.state import follow, keys
 from layers.state.classroom import Lead
 from layers.ui.page import show_html
@@ -22,6 +25,7 @@ def presenter_view(lesson: Lesson, index: int) -> None:
     """The notes beside the timer, the class and the next step: what the presenter reads
     while the class looks at the stage."""
     state = st.session_state
+    follow.resume_class(state, lesson, index, _cookie(follow.LEAD_COOKIE))
     step = lesson.steps[index]
     following = lesson.steps[index + 1] if index + 1 < len(lesson.steps) else None
     with st.container(key=PRESENTER_KEY):
@@ -57,6 +61,8 @@ def _class_box(lesson: Lesson, index: int) -> None:
     state = st.session_state
     lead: Lead | None = state.get(keys.CLASS_LEAD_KEY)
     if lead is None:
+        if state.pop(keys.CLASS_FORGET_COOKIE_KEY, None):
+            _lead_cookie("")
         st.button(
             "Start a class",
             key="class-start",
@@ -68,6 +74,7 @@ def _class_box(lesson: Lesson, index: int) -> None:
         )
         return
     show_html(atlas_html.class_code_html(lead.code, follow_link(lead.code)))
+    _lead_cookie(f"{lead.code}.{lead.key}")
     st.button(
         "End class",
         key="class-end",
@@ -76,6 +83,23 @@ def _class_box(lesson: Lesson, index: int) -> None:
         args=(state,),
         help="The class's screens keep this step and say that the class has ended",
     )
+
+
+def _lead_cookie(value: str) -> None:
+    """Keep the class's code and key in the presenter's browser (static/atlas/class-lead.js),
+    so that a reload of this page takes the class back; "" drops it."""
+    components.html(
+        f'<div id="atlas-class-lead" data-lead="{esc(value)}"></div>'
+        + frontend.script_element("class-lead.js"),
+        height=0,
+    )
+
+
+def _cookie(name: str) -> str | None:
+    try:
+        return st.context.cookies.get(name)
+    except Exception:  # noqa: BLE001 - no browser context (a bare run, AppTest)
+        return None
 
 
 def follow_link(code: str) -> str:

@@ -3,8 +3,8 @@ jars, two Streamlit sessions), through nginx with two replicas (`make serve-repl
 harness of tests/browser/test_scale_out.py), the two pinned to different replicas so that the
 class can only pass through the shared store. The presenter starts a class and steps; the
 audience, opened at the follow link, moves with it (the step on the stage and the map's
-view), sees nothing ahead, and its own keys move nothing. Waits on the step's data
-attributes and the map's zoom, never on a clock.
+view), sees nothing ahead, and its own keys move nothing; the presenter's page, reloaded,
+keeps the class. Waits on the step's data attributes and the map's zoom, never on a clock.
 
 Screenshots: tests/artifacts/presenter-1024x768.png and audience-1024x768.png."""
 
@@ -115,6 +115,13 @@ def test_the_audience_follows_the_presenter_across_replicas(deployment, sessions
     )
     # The class is in the one store the deployment gave every replica.
     assert ClassStore(deployment.env[ENV]).read(code) == ClassState(LESSON.id, 2)
+
+    # The presenter's page reloaded (a new session) takes the class back and moves it on.
+    teacher.page.reload(wait_until="commit")
+    teacher.page.wait_for_selector(f"[data-class-code='{code}']", timeout=60_000)
+    wait_for_app(teacher.page, timeout=60_000)
+    _next(teacher, 4)
+    _audience_on(room, 4)
 
     teacher.page.get_by_role("button", name="End class").click()
     room.page.wait_for_selector("[data-follow='ended']", timeout=30_000)

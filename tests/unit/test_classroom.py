@@ -264,3 +264,36 @@ def test_a_class_on_plain_session_mappings(tmp_path: Path, monkeypatch) -> None:
     follow.sync(room, atlas, lessons)
     assert room.get(keys.FOLLOW_ENDED_KEY) == lead.code and not room.get(keys.FOLLOW_KEY)
     assert room[keys.STEP_KEY] == 4  # the last step stays on screen
+
+
+def test_a_reloaded_presenter_takes_the_class_back(tmp_path: Path, monkeypatch) -> None:
+    """The presenter's browser keeps CODE.KEY in a cookie; a new session of that browser on
+    the class's lesson takes the class back, and nothing else does."""
+    from layers.state import follow, keys
+    from tests.factories import shipped_lessons
+
+    monkeypatch.setenv(classroom.ENV, str(tmp_path / "classes"))
+    lesson = shipped_lessons()[0]
+    store = follow.class_store()
+    lead = store.start(lesson.id, 2)
+    cookie = f"{lead.code}.{lead.key}"
+    assert follow.lead_from_cookie(cookie) == lead
+    for bad in (None, "", lead.code, f"{lead.code}.short", f"{lead.code}.{lead.key}.x", "a" * 200):
+        assert follow.lead_from_cookie(bad) is None
+    assert store.owns(lead) and not store.owns(Lead(lead.code, "x" * 32))
+
+    elsewhere: dict = {}  # another lesson: not taken
+    follow.resume_class(elsewhere, lesson.model_copy(update={"id": "another"}), 0, cookie)
+    assert keys.CLASS_LEAD_KEY not in elsewhere
+    forged: dict = {}
+    follow.resume_class(forged, lesson, 5, f"{lead.code}.{'y' * 32}")
+    assert keys.CLASS_LEAD_KEY not in forged and store.read(lead.code).step == 2
+
+    reloaded: dict = {}
+    follow.resume_class(reloaded, lesson, 3, cookie)
+    assert reloaded[keys.CLASS_LEAD_KEY] == lead and store.read(lead.code).step == 3
+    follow.end_class(reloaded)
+    assert store.read(lead.code) is None and reloaded[keys.CLASS_FORGET_COOKIE_KEY]
+    again: dict = {}
+    follow.resume_class(again, lesson, 3, cookie)  # an ended class is not taken back
+    assert keys.CLASS_LEAD_KEY not in again
