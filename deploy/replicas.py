@@ -3,10 +3,11 @@
     .venv/bin/python -m deploy.replicas --replicas 2 --port 8501     # or: make serve-replicas
 
 Starts ``streamlit run app.py`` N times on free loopback ports (all with the same
-``STREAMLIT_SERVER_COOKIE_SECRET``), renders ``deploy/nginx.conf`` into a working folder
-and runs ``nginx -p DIR -c DIR/nginx.conf -g 'daemon off;'`` listening on
-127.0.0.1:PORT. Nothing is installed or changed outside the working folder, and the
-system nginx service is not used. Ctrl-C (or SIGTERM) stops everything.
+``STREAMLIT_SERVER_COOKIE_SECRET`` and the same class store folder, ``ATLAS_CLASS_DIR``),
+renders ``deploy/nginx.conf`` into a working folder and runs
+``nginx -p DIR -c DIR/nginx.conf -g 'daemon off;'`` listening on 127.0.0.1:PORT. Nothing
+is installed or changed outside the working folder (and the class store's), and the system
+nginx service is not used. Ctrl-C (or SIGTERM) stops everything.
 
 The same class drives ``tests/browser/test_scale_out.py``:
 
@@ -35,6 +36,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from deploy.loopback import LOOPBACK, free_port, stop_process_group, wait_healthy
+from layers.state.classroom import ENV as CLASS_DIR_ENV
+from layers.state.classroom import default_dir as class_store_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf"
@@ -211,6 +214,9 @@ class Deployment:
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         if not self.env.get("STREAMLIT_SERVER_COOKIE_SECRET"):
             self.env["STREAMLIT_SERVER_COOKIE_SECRET"] = secrets.token_hex(32)
+        # Every replica opens the same class store (a presenter and the class's audience
+        # may be served by different replicas): one absolute folder for all of them.
+        self.env[CLASS_DIR_ENV] = str(class_store_dir(self.env).absolute())
         self.replicas: list[_Process | None] = [None] * replicas
         self.proxy: _Process | None = None
 
@@ -374,6 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  replica {replica_name(i)}: {deployment.replica_address(i)}", flush=True)
         kept = "kept" if args.workdir else "removed at exit"
         print(f"  config and logs: {deployment.workdir} ({kept})", flush=True)
+        print(f"  class store (every replica): {deployment.env[CLASS_DIR_ENV]}", flush=True)
         print("Ctrl-C stops everything.", flush=True)
         while True:
             processes = [deployment.proxy, *deployment.replicas]

@@ -26,8 +26,11 @@ Example:
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -47,6 +50,11 @@ from browser_support import (
 from tests.factories import tree_digest
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# Classes the tests start (layers/state/classroom.py) go to a folder of their own, which every
+# server the tests start inherits; never the user's state folder.
+if not os.environ.get("ATLAS_CLASS_DIR"):
+    os.environ["ATLAS_CLASS_DIR"] = tempfile.mkdtemp(prefix="atlas-test-classes-")
+    atexit.register(shutil.rmtree, os.environ["ATLAS_CLASS_DIR"], True)
 BROWSER_FIXTURES = {"browser", "page"}
 
 try:  # Slow shared CI machines: no per-example deadline.

@@ -9,10 +9,10 @@ starts loading it before the sidebar's widgets (about 0.2 s sooner on a cold loa
 
 import streamlit as st
 
-from layers.state import keys
+from layers.state import follow, keys
 from layers.state import lesson_player as presenter
 from layers.state.scene import build_scene
-from layers.ui import playback
+from layers.ui import classroom, playback
 from layers.ui.atlas_map import atlas_map, detail, take_map_click, view_in_words
 from layers.ui.cached import current_lessons
 from layers.ui.chronology import chronology
@@ -28,9 +28,10 @@ atlas = extras.atlas
 lessons, lesson_problems = current_lessons()
 # Kept for the whole session: notices that vanished on the next run would shift the
 # elements below them, and Streamlit would then rebuild the map (losing its view).
-state[keys.URL_NOTICES_KEY] = state.get(keys.URL_NOTICES_KEY, []) + presenter.apply_url_once(
+state[keys.URL_NOTICES_KEY] = state.get(keys.URL_NOTICES_KEY, []) + follow.apply_url_once(
     state, query_params(), atlas, lessons
 )
+follow.sync(state, atlas, lessons)  # a presenter's step to its class, a class's to its audience
 take_map_click(state, atlas)
 
 if presenting(state, lessons):
@@ -65,4 +66,5 @@ else:
     chronology(scene)
 sidebar(scene, lessons, extras.plain)
 playback.timer(atlas)  # last: starting or stopping the timer must not shift the map
-st.query_params.from_dict(presenter.current_query(state, atlas))
+classroom.poll()  # an audience: rerun when the presenter moves
+st.query_params.from_dict(follow.query(state) or presenter.current_query(state, atlas))

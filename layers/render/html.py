@@ -26,6 +26,9 @@ TABLE_CSS = style_element("table.css")
 MARKER_CSS = stylesheet("markers.css")  # CSS only: mapview puts it in the map's header
 
 
+PREVIEW_CHARS = 220  # of the next step's text in the presenter's preview
+
+
 def esc(value: object) -> str:
     """Escape any value for use as HTML text or a quoted attribute."""
     return html.escape("" if value is None else str(value), quote=True)
@@ -225,3 +228,18 @@ def event_card(atlas: Atlas, dated: DatedEvent, *, shown: bool) -> str:
 def source_card(atlas: Atlas, source: Source, events: list[DatedEvent]) -> str:
     """A source as cited, and the events citing it."""
     return str(render("source_card.html.j2", atlas=atlas, source=source, events=events))
+
+
+def next_step_html(index: int, count: int, title: str | None, text: str | None) -> str:
+    """The presenter's preview of step ``index + 2`` (``title`` None: the last step): its
+    title and its text's first words, enough to lead into it."""
+    if text is not None:
+        text = " ".join(text.split())
+        if len(text) > PREVIEW_CHARS:
+            text = text[:PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
+    return str(render("next_step.html.j2", index=index, count=count, title=title, text=text))
+
+
+def class_code_html(code: str, link: str) -> str:
+    """A running class's code and follow link, for its presenter."""
+    return str(render("class_code.html.j2", code=code, link=link))

@@ -32,6 +32,16 @@ BEFORE_LESSON_KEY = "_view-before-lesson"  # the View to restore when the lesson
 URL_APPLIED_KEY = "_url-applied"  # the URL is read on a session's first run only
 URL_NOTICES_KEY = "url-notices"  # kept for the session: vanishing notices would shift the map
 
+# --- a class following its presenter (layers.state.classroom, layers.ui.classroom) ----------
+CLASS_LEAD_KEY = "_class-lead"  # the presenter's Lead (code and key) while a class runs
+CLASS_SENT_KEY = "_class-sent"  # the (lesson, step) last written to the class
+CLASS_NOTICE_KEY = "_class-notice"  # why starting or moving the class failed, in words
+CLASS_RESUMED_KEY = "_class-resumed"  # the browser's class cookie has been looked at
+CLASS_FORGET_COOKIE_KEY = "_class-forget-cookie"  # the class ended: the cookie goes too
+LESSON_CLOCK_KEY = "_lesson-clock"  # (lesson id, wall time it started) for the presenter's timer
+FOLLOW_KEY = "_follow"  # the code of the class this session follows (the audience)
+FOLLOW_ENDED_KEY = "_follow-ended"  # the code of a class that ended while followed
+
 # --- playback ------------------------------------------------------------------------------
 PLAYING_KEY = "playing"
 PLAY_YEAR_KEY = "play-year"  # the year with events being shown

@@ -1,5 +1,6 @@
 """The lesson on the page: the step, previous / next, a jump list, the projector toggle,
-presenter notes and the lesson keys (lesson navigation itself is layers.state.lesson_player).
+presenter notes, the presenter's view (layers.ui.presenter_view) and the lesson keys (lesson
+navigation itself is layers.state.lesson_player).
 
 The same controls serve the page and the projector stage (layers.ui.stage); the stage draws
 the step in its own large-type form.
@@ -20,6 +21,7 @@ from layers.state import keys
 from layers.state import lesson_player as presenter
 from layers.ui.figure_download import lesson_page_button, slides_button
 from layers.ui.page import show_html, widget_label
+from layers.ui.presenter_view import presenter_view
 
 STEP_KEYS_KEY = "atlas-step-keys"  # the hidden container of the "Go to step N" buttons
 STEP_LIST_KEY = "step-list"  # the step menu: its open state
@@ -32,7 +34,6 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
     if lesson is None:
         return
     index = presenter.step_index(state, lesson)
-    step = lesson.steps[index]
     with st.container(border=True):
         show_step(atlas_html.lesson_step_html, atlas, lesson, index)
         # A row that wraps, not columns: columns cut the labels ("Pre…", "Nex…") at 1024 px.
@@ -41,10 +42,10 @@ def lesson_panel(atlas: Atlas, lessons: list[Lesson]) -> None:
             next_button(lesson, index, atlas)
             step_list(lesson, index, atlas)
             projector_toggle()
-        st.info(step.presenter_notes, icon=":material/record_voice_over:")
+        presenter_view(lesson, index)  # the notes, a timer, the class, the next step
         slides_button(atlas, lesson)
         lesson_page_button(atlas, lesson)
-    step_keys(lesson, atlas)
+    step_keys(lesson, atlas, scripts=("lesson-keys.js", "lesson-timer.js"))
 
 
 def show_step(step_html: Callable[..., str], atlas: Atlas, lesson: Lesson, index: int) -> None:
