@@ -94,7 +94,10 @@ lint: venv
 
 test: venv browser nginx
 	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@# In-process tests (unit, data, AppTest) share both cores; tests of a served app or a
+	@# browser run one at a time after them, since several time the server they drive.
+	$(PY) -m pytest -n 2 -m "not browser and not served" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -p no:xdist -m "browser or served" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 bench: venv browser
 	$(PY) -m bench.run

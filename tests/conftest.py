@@ -56,6 +56,7 @@ if not os.environ.get("ATLAS_CLASS_DIR"):
     os.environ["ATLAS_CLASS_DIR"] = tempfile.mkdtemp(prefix="atlas-test-classes-")
     atexit.register(shutil.rmtree, os.environ["ATLAS_CLASS_DIR"], True)
 BROWSER_FIXTURES = {"browser", "page"}
+SERVED_FIXTURES = {"start_app", "app_url"}  # a Streamlit server of its own
 
 try:  # Slow shared CI machines: no per-example deadline.
     from hypothesis import settings
@@ -76,8 +77,11 @@ def _in_ci() -> bool:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if BROWSER_FIXTURES & fixtures:
             item.add_marker(pytest.mark.browser)
+        if SERVED_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.served)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
