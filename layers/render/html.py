@@ -17,6 +17,7 @@ from layers.data.schema import Entity, Event, Grade, LinkType, Source
 from layers.render.frontend import style_element, stylesheet
 from layers.render.style import GRADE_STYLES, NO_LINK_STYLE, GradeStyle
 from layers.render.templates import macros, render
+from layers.render.words import WORDING_ADVICE
 from layers.render.words import day_label as day_label  # re-exported: the views use it
 
 # The fragments' styles, in static/atlas/ (each template puts in the <style> it needs; these
@@ -225,3 +226,16 @@ def event_card(atlas: Atlas, dated: DatedEvent, *, shown: bool) -> str:
 def source_card(atlas: Atlas, source: Source, events: list[DatedEvent]) -> str:
     """A source as cited, and the events citing it."""
     return str(render("source_card.html.j2", atlas=atlas, source=source, events=events))
+
+
+def cited_grades_html(atlas: Atlas, citations: list[str]) -> str:
+    """The lesson editor's column beside a step's text: each cited event's North Korean
+    link grade in words, and how the text may word a claim resting on it."""
+    return str(
+        render(
+            "cited_grades.html.j2",
+            citations=citations,
+            events=atlas.events_by_id,
+            advice=WORDING_ADVICE,
+        )
+    )
