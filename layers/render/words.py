@@ -128,10 +128,10 @@ WORDING_ADVICE: dict[Grade | None, str] = {
 
 
 def event_choice_words(dated: DatedEvent) -> str:
-    """An event as a choice in a list: its date, title and both grades, in words, then its
-    id (the id alone tells an author nothing)."""
+    """An event as a choice in a list: its title first (a chosen item shows its start),
+    its date and both grades in words, then its id (the id alone tells an author nothing)."""
     event = dated.event
     return (
-        f"{dated.when.label()}: {event.title} ({both_grades_words(event.grade, event.link_grade)})"
-        f" · {event.id}"
+        f"{event.title} ({dated.when.label()}; "
+        f"{both_grades_words(event.grade, event.link_grade)}) · {event.id}"
     )

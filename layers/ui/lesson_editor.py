@@ -63,8 +63,9 @@ def lesson_editor(scene: Scene, lessons: list[Lesson]) -> None:
         )
         _lesson_fields(state)
         _add_view(scene)
+        if drafting.editing(state) is None:
+            _notes(state)
         _step_form(atlas)
-        _notes(state)
         _step_list(atlas, lessons, shipped)
         _download(atlas, shipped)
         st.divider()
@@ -113,9 +114,16 @@ def _step_form(atlas: Atlas) -> None:
         return
     index, step = opened
     fields = drafting.STEP_FIELDS
-    keep = {"on_change": drafting.keep_form, "args": (state, atlas)}
     with st.container(border=True, key=editor_key("step-form")):
-        st.subheader("New step" if index is None else f"Step {index + 1}")
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            st.subheader("New step" if index is None else f"Step {index + 1}")
+            st.button(
+                "Cancel",
+                key=editor_key("cancel-step"),
+                on_click=_then_clear(drafting.close_step),
+                args=(state,),
+            )
+        _notes(state)
         site = atlas.site_label(step.view.site) if step.view.site else "a point on the map"
         step_filters = filters_as_view(step.filters, step.view.site).filters()
         caption(f"Shows {site}; {'; '.join(filters_in_words(atlas, step_filters))}.")
@@ -128,28 +136,17 @@ def _step_form(atlas: Atlas) -> None:
                 return event_choice_words(shown[event_id])
             return f"{event_id} (not shown by this step's filters)"
 
-        st.multiselect(
-            "Cited events (from those this step shows)",
-            options,
-            format_func=lambda i: widget_label(label(i)),
-            key=fields["citations"],
-            placeholder="Choose the events the text rests on",
-            **keep,
-        )
+        # The words in a form: typing reruns nothing (the map page is heavy), and Save sends
+        # them at once. The cited events are outside it, so their grades update as chosen;
+        # in their own column, so the multiselect's height, which changes when it loses
+        # focus, cannot move Save between the press and the release of a click.
         words, grades = st.columns([3, 2], gap="medium")
-        with words:
-            st.text_input("Step title", key=fields["title"], **keep)
-            st.text_area(
-                "Text (what the class reads)", key=fields["text"], height=TEXT_HEIGHT, **keep
-            )
-        with grades:
-            show_html(
-                atlas_html.cited_grades_html(atlas, list(state.get(fields["citations"]) or []))
-            )
-        st.text_area("Presenter notes", key=fields["notes"], height=TEXT_HEIGHT, **keep)
-        st.slider("Zoom", 6.0, 14.0, step=0.5, key=fields["zoom"], **keep)
-        with st.container(horizontal=True, gap="small"):
-            st.button(
+        with words, st.form(editor_key("step-words"), border=False, enter_to_submit=False):
+            st.text_input("Step title", key=fields["title"])
+            st.text_area("Text (what the class reads)", key=fields["text"], height=TEXT_HEIGHT)
+            st.text_area("Presenter notes", key=fields["notes"], height=TEXT_HEIGHT)
+            st.slider("Zoom", 6.0, 14.0, step=0.5, format="%.1f", key=fields["zoom"])
+            st.form_submit_button(
                 "Save step",
                 key=editor_key("save-step"),
                 type="primary",
@@ -157,12 +154,17 @@ def _step_form(atlas: Atlas) -> None:
                 on_click=_save,
                 args=(atlas,),
             )
-            st.button(
-                "Cancel",
-                key=editor_key("cancel-step"),
-                on_click=_then_clear(drafting.close_step),
-                args=(state,),
+        with grades:
+            st.multiselect(
+                "Cited events (from those this step shows)",
+                options,
+                format_func=lambda i: widget_label(label(i)),
+                key=fields["citations"],
+                placeholder="Choose the events the text rests on",
+                on_change=drafting.keep_form,
+                args=(state, atlas),
             )
+            show_html(atlas_html.cited_grades_html(atlas, cited))
 
 
 def _save(atlas: Atlas) -> None:
@@ -209,7 +211,7 @@ def _step_list(atlas: Atlas, lessons: list[Lesson], shipped: Collection[str]) ->
     for index, step in enumerate(steps):
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.markdown(
-                widget_label(f"{index + 1}. {step.title}")
+                widget_label(f"Step {index + 1}: {step.title}")
                 + f" · {plural(len(step.citations), 'cited event')}"
             )
             for name, icon, action, args, disabled in (
@@ -251,7 +253,7 @@ def _preview(index: int, lessons: Sequence[Lesson], atlas: Atlas, shipped: Colle
 def _download(atlas: Atlas, shipped: Collection[str]) -> None:
     state = st.session_state
     value = drafting.draft(state)
-    if not value.steps and not value.title:
+    if not value.steps:  # the step list says "No step yet."
         return
     lesson, problems = drafting.draft_lesson(value, atlas, shipped, dt.date.today())
     if lesson is None:

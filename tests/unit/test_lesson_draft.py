@@ -260,7 +260,9 @@ def test_bad_files_are_named_in_plain_words(atlas) -> None:
     unknown = _bad(atlas, good.replace("citations: [E27]", "citations: [E999]"))
     assert unknown == ["lesson.yaml, step 2, cited events: event 'E999' is not in events.json"]
     extra = _bad(atlas, good.replace("audience: A class", "audience: A class\nscript: x"))
-    assert extra == ["lesson.yaml, script: unknown field (not in the schema; see geodata/SCHEMA.md)"]
+    assert extra == [
+        "lesson.yaml, script: unknown field (not in the schema; see geodata/SCHEMA.md)"
+    ]
     big = good + "#" * MAX_LESSON_BYTES
     assert _bad(atlas, big) == [
         f"lesson.yaml: is {len(big.encode()):,} bytes; the limit is {MAX_LESSON_BYTES:,}"
