@@ -131,3 +131,36 @@ def test_a_view_showing_nothing_cannot_be_a_step() -> None:
     _ok(at)
     assert "cannot be a step" in _markdown(at)
     assert keys.EDITING_KEY not in at.session_state
+
+
+HOSTILE_TITLE = "www.evil.example :material/warning: :red: & \"quotes\" 'q' javascript:alert(1)"
+
+
+def test_an_opened_lesson_with_hostile_text_plays_and_shows_it_as_text() -> None:
+    """An opened lesson is listed in the Lesson box and plays like a shipped one; text that
+    passes the plain-text rule but looks like a link or a Streamlit directive stays text."""
+    atlas = shipped_atlas()
+    lesson = next(iter(shipped_lessons()))
+    lesson = lesson.model_copy(update={"id": "opened", "title": HOSTILE_TITLE})
+    hostile_steps = [
+        step.model_copy(update={"title": HOSTILE_TITLE, "text": HOSTILE_TITLE})
+        for step in lesson.steps[:2]
+    ]
+    lesson = lesson.model_copy(update={"steps": hostile_steps})
+    back, problems = read_lesson_file(lesson_yaml(lesson).encode(), "o.yaml", atlas, set())
+    assert back == lesson, problems  # the file keeps the text exactly
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[keys.OPENED_LESSONS_KEY] = {lesson.id: lesson}
+    at.run()
+    assert HOSTILE_TITLE in at.selectbox(key=keys.LESSON_KEY).options  # plain text
+    at.selectbox(key=keys.LESSON_KEY).set_value("opened").run()
+    _ok(at)
+    page = _markdown(at)
+    assert "step 1 of 2" in page
+    # Escaped in HTML, never a link or an element.
+    step_html = page.split("atlas-step")[1][:2000]
+    assert "&amp; &#34;quotes&#34; &#39;q&#39;" in step_html and "<a " not in step_html
+    next(b for b in at.button if b.label == "Next step").click().run()
+    _ok(at)
+    assert "step 2 of 2" in _markdown(at)

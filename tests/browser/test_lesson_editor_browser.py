@@ -151,6 +151,18 @@ def test_build_download_open_and_play_a_three_step_lesson(page, browser, app_url
     try:
         goto_app(other, app_url)
         _open_editor(other)
+        # A bad file first: named in words, and the page keeps working.
+        hostile = "<img src=x onerror=alert(1)>.yaml"
+        bad = path.read_text(encoding="utf-8").replace("[E07]", "[E999]").encode()
+        other.locator(UPLOAD_INPUT).set_input_files(
+            {"name": hostile, "mimeType": "application/yaml", "buffer": bad}
+        )
+        note = other.locator('[data-editor-note="error"]')
+        note.wait_for()
+        assert note.inner_text() == (
+            f"Not opened: {hostile}, step 2, cited events: event 'E999' is not in events.json"
+        )  # the file's name shown as text: no image element was made of it
+        assert other.locator(f"{EDITOR} img").count() == 0
         other.locator(UPLOAD_INPUT).set_input_files(str(path))
         other.locator('[data-editor-note="opened"]').wait_for()
         wait_for_app(other)
