@@ -38,6 +38,7 @@ EDITING_KEY = "_lesson-editing"  # the step open in the editor: (index or None f
 OPENED_LESSONS_KEY = "_lessons-opened"  # lessons opened from files, this session only: id -> Lesson
 PREVIEW_LESSON_KEY = "_lesson-preview"  # the draft as a lesson, while it is previewed
 EDITOR_NOTES_KEY = "_lesson-editor-notes"  # [(severity, words)] from the editor's last action
+EDITOR_SHOWN_KEY = "_lesson-editor-shown"  # the editor's toggle, kept while it is not drawn
 OPENED_FILES_KEY = "_lesson-files-read"  # upload file id -> (lesson id or None, problems)
 EDITOR_PREFIX = "editor-"  # + field: the editor's widgets (title, audience, step-text, ...)
 

@@ -23,13 +23,14 @@ from layers.render.html import esc
 from layers.render.style import plural
 from layers.render.words import event_choice_words, filters_in_words
 from layers.state import lesson_draft as drafting
-from layers.state.keys import EDITOR_NOTES_KEY, editor_key
+from layers.state.keys import EDITOR_NOTES_KEY, EDITOR_SHOWN_KEY, editor_key
 from layers.state.scene import Scene
 from layers.ui.cached import current_lessons
 from layers.ui.page import caption, show_html, widget_label
 
 EDITOR_KEY = "atlas-lesson-editor"  # the section's container: st-key-atlas-lesson-editor
 OPEN_KEY = editor_key("open")  # the "Open a lesson file" uploader
+SHOWN_KEY = editor_key("shown")  # the toggle that shows the editor
 OPEN_LIMIT_MB = 1  # the browser's check; the lesson loader refuses more than 256 KiB itself
 TEXT_HEIGHT = 150
 
@@ -51,10 +52,19 @@ def lesson_editor(scene: Scene, lessons: list[Lesson]) -> None:
     state = st.session_state
     atlas = scene.atlas
     shipped = _ids(current_lessons()[0])
-    with (
-        st.container(key=EDITOR_KEY),
-        st.expander("Write a lesson", icon=":material/edit_note:"),
-    ):
+    with st.container(key=EDITOR_KEY, border=True):
+        # A toggle, not an expander: a collapsed expander still draws (and reruns) every
+        # widget in it, and a reader who is not writing a lesson needs none of them. The
+        # toggle's value outlives runs that do not draw it (the stage's preview).
+        if SHOWN_KEY not in state:
+            state[SHOWN_KEY] = bool(state.get(EDITOR_SHOWN_KEY))
+        shown = st.toggle(
+            "Write or open a lesson",
+            key=SHOWN_KEY,
+            on_change=lambda: state.update({EDITOR_SHOWN_KEY: state[SHOWN_KEY]}),
+        )
+        if not shown:
+            return
         caption(
             "Set the map as a step should show it (filters, a site, rows picked in the "
             "sortable table), then add it as a step and write what the class reads. Every "

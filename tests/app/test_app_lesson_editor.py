@@ -40,8 +40,14 @@ def _add_step(at: AppTest, title: str, text: str, notes: str, cite: list[str] | 
     _ok(at)
 
 
+def _editor(at: AppTest) -> AppTest:
+    """Turn the editor on (it draws nothing until then)."""
+    assert not [w for w in at.text_input if (w.key or "").startswith("editor-")]
+    return at.toggle(key="editor-shown").set_value(True).run()
+
+
 def test_write_refuse_reorder_preview_and_download() -> None:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = _editor(AppTest.from_file(APP, default_timeout=60).run())
     _ok(at)
     at.text_input(key="editor-title").input("Al Kibar in two steps").run()
     at.text_input(key="editor-audience").input("A class, 10 minutes").run()
@@ -117,15 +123,16 @@ def test_write_refuse_reorder_preview_and_download() -> None:
     assert at.session_state[keys.PROJECTOR_KEY] is True
     assert at.session_state[keys.LESSON_KEY] == lesson.id
     assert "The strike" in _markdown(at) and "atlas-stage-step" in _markdown(at)
-    # Back from the stage, the draft and the lesson's fields are still there.
+    # Back from the stage, the editor, the draft and the lesson's fields are still there.
     at.toggle(key=keys.PROJECTOR_KEY).set_value(False).run()
     _ok(at)
+    assert at.toggle(key="editor-shown").value is True
     assert at.text_input(key="editor-title").value == "Al Kibar in two steps"
     assert len(drafting.draft(at.session_state).steps) == 1
 
 
 def test_a_view_showing_nothing_cannot_be_a_step() -> None:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = _editor(AppTest.from_file(APP, default_timeout=60).run())
     at.button_group(key=keys.GRADES_KEY).set_value([]).run()
     at.button(key="editor-add-view").click().run()
     _ok(at)

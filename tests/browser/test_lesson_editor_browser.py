@@ -42,8 +42,9 @@ STEPS = [
 
 def _open_editor(page) -> None:
     editor = page.locator(EDITOR)
-    editor.get_by_text("Write a lesson").click()
+    editor.get_by_text("Write or open a lesson").click()
     editor.get_by_role("textbox", name="Lesson title").wait_for()
+    wait_for_app(page)
 
 
 def _commit(page, label: str, value: str, *, area: bool = False) -> None:
