@@ -46,6 +46,7 @@ FIELD_WORDS = {
     "summary": "summary",
     "steps": "steps",
     "last_reviewed": "last reviewed date",
+    "image": "picture",
 }
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -28,6 +28,7 @@ from pydantic import (
 
 from layers.data.filters import FIRST_YEAR, Filters, GradeBasis, event_matches, last_year
 from layers.data.geo import BBOX, MAX_ZOOM, MIN_ZOOM, START_ZOOM, SYRIA_CENTRE
+from layers.data.images import MAX_IMAGE_BYTES, check_image, decode_base64
 from layers.data.load import display_name
 from layers.data.model import Atlas
 from layers.data.problems import Problem, errors_only, problems_from_validation
@@ -35,7 +36,9 @@ from layers.data.schema import EventId, Grade, LayerId, LinkType, Record, SiteId
 from layers.data.view import View
 
 LESSONS_DIR = "lessons"
-MAX_LESSON_BYTES = 256 * 1024  # a lesson is a few kilobytes; refuse anything huge
+# A lesson is a few kilobytes of text, plus any pictures its steps carry (each at most
+# MAX_IMAGE_BYTES, base64); refuse anything bigger unread.
+MAX_LESSON_BYTES = 1024 * 1024
 MAX_STEPS = 100
 MAX_FLOW_DEPTH = 20  # a lesson needs 3 ([…] inside {…} inside a step)
 
@@ -122,6 +125,30 @@ class StepFilters(Record):
         return self
 
 
+ImageText = _plain_text(300)
+Base64 = Annotated[
+    str,
+    StringConstraints(
+        min_length=4, max_length=4 * -(-MAX_IMAGE_BYTES // 3), pattern=r"^[A-Za-z0-9+/]+={0,2}$"
+    ),
+]
+
+
+class StepImage(Record):
+    """A picture a teacher adds to a step (a photo, a satellite view they may use), inside
+    the lesson file: decoded and checked as a PNG or JPEG, never shown as HTML or SVG."""
+
+    media_type: Literal["image/png", "image/jpeg"]
+    data: Base64 = Field(description="The image file, base64 (at most 300 KB decoded)")
+    alt: ImageText = Field(description="What the picture shows, for readers who cannot see it")
+    credit: ImageText = Field(description="Who made it and under which licence or permission")
+
+    @model_validator(mode="after")
+    def _decodes(self) -> StepImage:
+        check_image(decode_base64(self.data), self.media_type)
+        return self
+
+
 class LessonStep(Record):
     """One slide of a lesson."""
 
@@ -135,6 +162,7 @@ class LessonStep(Record):
     filters: StepFilters
     highlight_event_ids: list[EventId] = Field(default_factory=list)
     presenter_notes: Notes
+    image: StepImage | None = None
 
 
 class Lesson(Record):

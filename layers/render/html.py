@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 
+from layers.data.lessons import StepImage
 from layers.data.model import Atlas, DatedEvent, Site
 from layers.data.schema import Entity, Event, Grade, LinkType, Source
 from layers.render.frontend import style_element, stylesheet
@@ -163,9 +164,13 @@ def lesson_step_html(
     title: str,
     text: str,
     citations: list[str],
+    image: StepImage | None = None,
 ) -> str:
-    """A lesson step: its place in the lesson, its text, and what each claim rests on."""
-    return _step("lesson_step.html.j2", atlas, lesson_title, index, count, title, text, citations)
+    """A lesson step: its place in the lesson, its text, its picture if any, and what each
+    claim rests on."""
+    return _step(
+        "lesson_step.html.j2", atlas, lesson_title, index, count, title, text, citations, image
+    )
 
 
 def stage_step_html(
@@ -176,10 +181,13 @@ def stage_step_html(
     title: str,
     text: str,
     citations: list[str],
+    image: StepImage | None = None,
 ) -> str:
     """A lesson step for the projector stage: large type, one line per cited event with the
     map's shape and words for its grade (the class compares them with the markers)."""
-    return _step("stage_step.html.j2", atlas, lesson_title, index, count, title, text, citations)
+    return _step(
+        "stage_step.html.j2", atlas, lesson_title, index, count, title, text, citations, image
+    )
 
 
 def _step(
@@ -191,8 +199,11 @@ def _step(
     title: str,
     text: str,
     citations: list[str],
+    image: StepImage | None = None,
 ) -> str:
-    """What both step templates are given: the text cut into paragraphs at blank lines."""
+    """What both step templates are given: the text cut into paragraphs at blank lines, and
+    the picture (checked as a PNG or JPEG when its lesson was read; its data is base64, and
+    its media type one of two, so the data URL cannot carry markup)."""
     return str(
         render(
             template,
@@ -204,6 +215,7 @@ def _step(
             paragraphs=[part for part in text.split("\n\n") if part.strip()],
             citations=citations,
             events=atlas.events_by_id,
+            image=image,
         )
     )
 

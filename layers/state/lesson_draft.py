@@ -15,7 +15,10 @@ from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from layers.data.filters import filter_events
+from layers.data.images import KIND_WORDS, clean_image, encode_base64
 from layers.data.lesson_file import (
     NO_EVENT,
     cites_an_event,
@@ -27,13 +30,14 @@ from layers.data.lesson_file import (
 from layers.data.lessons import (
     Lesson,
     StepFilters,
+    StepImage,
     StepView,
     checked_lesson,
     filters_as_view,
     step_parts_from_view,
 )
 from layers.data.model import Atlas, DatedEvent
-from layers.data.problems import Problem, errors_only
+from layers.data.problems import Problem, errors_only, problems_from_validation
 from layers.data.view import View
 from layers.state import lesson_player as presenter
 from layers.state.keys import (
@@ -57,7 +61,11 @@ STEP_FIELDS = {
     "notes": editor_key("step-notes"),
     "citations": editor_key("step-citations"),
     "zoom": editor_key("step-zoom"),
+    "credit": editor_key("step-image-credit"),
+    "alt": editor_key("step-image-alt"),
+    "no_image": editor_key("step-image-remove"),
 }
+FORM_COUNT_KEY = "_lesson-form-count"  # a new key for each opening of the form's uploader
 LESSON_FIELD_WORDS = {
     "title": "a title",
     "audience": "an audience (who it is for, how long it takes)",
@@ -77,6 +85,7 @@ class DraftStep:
     text: str = ""
     notes: str = ""
     citations: tuple[str, ...] = ()
+    image: StepImage | None = None
 
 
 @dataclass(frozen=True)
@@ -192,14 +201,28 @@ def close_step(state: MutableMapping[str, Any]) -> None:
         state.pop(key, None)
 
 
-def save_step(state: MutableMapping[str, Any], atlas: Atlas) -> list[Problem]:
-    """Check the step in the form and put it into the draft, or refuse it. Returns the
-    problems: errors (the step was refused and stays open) or warnings (saved)."""
+def image_key(state: Mapping[str, Any]) -> str:
+    """The key of the form's picture uploader (new for each opening: an uploader's value
+    cannot be set, so a fresh key is how it starts empty)."""
+    return editor_key(f"step-image-{state.get(FORM_COUNT_KEY, 0)}")
+
+
+def save_step(
+    state: MutableMapping[str, Any], atlas: Atlas, upload: bytes | None = None
+) -> list[Problem]:
+    """Check the step in the form (and ``upload``, a picture for it) and put it into the
+    draft, or refuse it. Returns the problems: errors (the step was refused and stays
+    open) or warnings (saved)."""
     opened = editing(state)
     if opened is None:
         return []
     index, step = opened
     step = form_step(state, step, atlas)
+    image, problems = form_image(state, step, upload)
+    if errors_only(problems):
+        state[EDITING_KEY] = (index, step)
+        return problems
+    step = dataclasses.replace(step, image=image)
     problems = check_step(step, atlas)
     if errors_only(problems):
         state[EDITING_KEY] = (index, step)
@@ -227,6 +250,45 @@ def form_step(state: Mapping[str, Any], step: DraftStep, atlas: Atlas) -> DraftS
         citations=tuple(dated.id for dated in atlas.events if dated.id in cited),
         view=step.view.model_copy(update={"zoom": float(zoom)}),
     )
+
+
+def form_image(
+    state: Mapping[str, Any], step: DraftStep, upload: bytes | None
+) -> tuple[StepImage | None, list[Problem]]:
+    """The step's picture from the form: a new upload (re-encoded without metadata), the
+    one it had with the form's credit and alt text, or none ("Remove the picture")."""
+    if state.get(STEP_FIELDS["no_image"]):
+        return None, []
+    if upload is None and step.image is None:
+        return None, []
+    try:
+        if upload is not None:
+            raw, media_type = clean_image(upload)
+            data = encode_base64(raw)
+        else:
+            assert step.image is not None
+            data, media_type = step.image.data, step.image.media_type
+    except ValueError as exc:
+        return None, [Problem(STEP_LABEL, f"{exc}; choose {KIND_WORDS}", field="image")]
+    credit = str(state.get(STEP_FIELDS["credit"]) or "").strip()
+    alt = str(state.get(STEP_FIELDS["alt"]) or "").strip()
+    missing = [
+        Problem(STEP_LABEL, f"the picture needs {words}", field="image")
+        for value, words in (
+            (credit, "a credit line (who made it, and the licence or permission)"),
+            (alt, "alt text (what it shows, for readers who cannot see it)"),
+        )
+        if not value
+    ]
+    if missing:
+        return None, missing
+    try:
+        return StepImage(media_type=media_type, data=data, alt=alt, credit=credit), []
+    except ValidationError as exc:
+        return None, [
+            dataclasses.replace(p, file=STEP_LABEL, index=None, record_id=None)
+            for p in problems_from_validation(exc, file=STEP_LABEL, index=None, record_id=None)
+        ]
 
 
 def check_step(step: DraftStep, atlas: Atlas) -> list[Problem]:
@@ -315,6 +377,7 @@ def lesson_as_draft(lesson: Lesson) -> Draft:
                 text=step.text,
                 notes=step.presenter_notes,
                 citations=tuple(step.citations),
+                image=step.image,
             )
             for step in lesson.steps
         ),
@@ -381,6 +444,10 @@ def _open(state: MutableMapping[str, Any], index: int | None, step: DraftStep) -
     state[STEP_FIELDS["notes"]] = step.notes
     state[STEP_FIELDS["citations"]] = list(step.citations)
     state[STEP_FIELDS["zoom"]] = float(step.view.zoom)
+    state[STEP_FIELDS["credit"]] = step.image.credit if step.image else ""
+    state[STEP_FIELDS["alt"]] = step.image.alt if step.image else ""
+    state[STEP_FIELDS["no_image"]] = False
+    state[FORM_COUNT_KEY] = int(state.get(FORM_COUNT_KEY, 0)) + 1
 
 
 def _document(value: Draft, lesson_id: str, today: dt.date) -> dict[str, Any]:
@@ -402,6 +469,7 @@ def _document(value: Draft, lesson_id: str, today: dt.date) -> dict[str, Any]:
                 "filters": step.filters.model_dump(mode="python", exclude_defaults=True),
                 "highlight_event_ids": list(step.highlight),
                 "presenter_notes": step.notes,
+                **({"image": step.image.model_dump()} if step.image is not None else {}),
             }
             for step_id, step in zip(step_ids, value.steps, strict=True)
         ],

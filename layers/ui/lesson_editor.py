@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 
 import streamlit as st
 
+from layers.data.images import decode_base64
 from layers.data.lesson_file import file_name, lesson_yaml, problem_words
 from layers.data.lessons import Lesson, filters_as_view
 from layers.data.model import Atlas
@@ -156,6 +157,7 @@ def _step_form(atlas: Atlas) -> None:
             st.text_area("Text (what the class reads)", key=fields["text"], height=TEXT_HEIGHT)
             st.text_area("Presenter notes", key=fields["notes"], height=TEXT_HEIGHT)
             st.slider("Zoom", 6.0, 14.0, step=0.5, format="%.1f", key=fields["zoom"])
+            _picture_fields(step)
             st.form_submit_button(
                 "Save step",
                 key=editor_key("save-step"),
@@ -177,9 +179,35 @@ def _step_form(atlas: Atlas) -> None:
             show_html(atlas_html.cited_grades_html(atlas, cited))
 
 
+def _picture_fields(step: drafting.DraftStep) -> None:
+    """An optional picture: checked as a PNG or JPEG when the step is saved, with its
+    credit line and alt text (both required with a picture)."""
+    fields = drafting.STEP_FIELDS
+    if step.image is not None:
+        st.image(
+            decode_base64(step.image.data),
+            caption=widget_label(step.image.credit),
+            width=240,
+        )
+        st.checkbox("Remove the picture", key=fields["no_image"])
+    st.file_uploader(
+        "Picture (optional): PNG or JPEG, at most 300 KB"
+        if step.image is None
+        else "Replace the picture (PNG or JPEG, at most 300 KB)",
+        type=["png", "jpg", "jpeg"],
+        key=drafting.image_key(st.session_state),
+        max_upload_size=1,
+        help="A photo or satellite view you have the right to use. It travels inside the "
+        "lesson file; it is checked as an image and stripped of its metadata.",
+    )
+    st.text_input("Picture credit (who made it; licence or permission)", key=fields["credit"])
+    st.text_input("Picture alt text (what it shows)", key=fields["alt"])
+
+
 def _save(atlas: Atlas) -> None:
     state = st.session_state
-    problems = drafting.save_step(state, atlas)
+    upload = state.get(drafting.image_key(state))
+    problems = drafting.save_step(state, atlas, upload.getvalue() if upload else None)
     if errors_only(problems):
         state[EDITOR_NOTES_KEY] = [
             ("error", "Step not saved. " + problem_words(p)) for p in problems

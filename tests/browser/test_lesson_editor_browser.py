@@ -5,10 +5,12 @@ tests/artifacts/lesson-editor-<width>x<height>.png."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 import yaml
+from PIL import Image
 
 from browser_support import REPO_ROOT, app_exceptions, goto_app, wait_for_app
 
@@ -38,6 +40,15 @@ STEPS = [
         "E20",
     ),
 ]
+
+
+CREDIT = "Drawing: the test suite, CC0"
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def _open_editor(page) -> None:
@@ -115,6 +126,14 @@ def test_build_download_open_and_play_a_three_step_lesson(page, browser, app_url
         _type(page, "Step title", title)
         _type(page, "Text (what the class reads)", text)
         _type(page, "Presenter notes", notes)
+        if number == 2:  # a picture, with its credit and alt text (sent with Save)
+            form = page.locator(".st-key-editor-step-form")
+            form.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+                {"name": "square.png", "mimeType": "image/png", "buffer": _png()}
+            )
+            form.get_by_text("square.png").wait_for()
+            _type(page, "Picture credit (who made it; licence or permission)", CREDIT)
+            _type(page, "Picture alt text (what it shows)", "A red square")
         if number == 1:  # saving before citing an event is refused, in words
             _click(page, "Save step")
             assert "cites no event" in page.locator('[data-editor-note="error"]').inner_text()
@@ -136,6 +155,8 @@ def test_build_download_open_and_play_a_three_step_lesson(page, browser, app_url
     assert [step["view"].get("site") for step in document["steps"]] == [None, "S1", "S3"]
     assert [step["citations"] for step in document["steps"]] == [[s[5]] for s in STEPS]
     assert [step["text"] for step in document["steps"]] == [s[3] for s in STEPS]
+    assert [bool(step.get("image")) for step in document["steps"]] == [False, True, False]
+    assert document["steps"][1]["image"]["credit"] == CREDIT
     assert app_exceptions(page) == [] and page.external_requests == []
 
     # A new session: open the file, then play it on the stage.
@@ -173,6 +194,19 @@ def test_build_download_open_and_play_a_three_step_lesson(page, browser, app_url
             text.wait_for(state="attached")
             assert title in other.locator(STAGE_TEXT).inner_text()
             assert f"step {number} of 3" in other.locator(STAGE_TEXT).inner_text()
+            if number == 2:  # the picture, as an image with its alt text and credit
+                figure = other.locator(f"{STAGE_TEXT} .atlas-step-image")
+                assert figure.locator("img").get_attribute("alt") == "A red square"
+                assert figure.locator("img").evaluate("i => i.complete && i.naturalWidth") == 64
+                assert figure.locator("figcaption").inner_text() == CREDIT
+                fitted = other.get_attribute(STAGE_TEXT, "data-fitted")
+                other.set_viewport_size({"width": 1024, "height": 768})
+                other.wait_for_function(  # the type refitted to the new size
+                    "([s, before]) => { const f = document.querySelector(s).dataset.fitted;"
+                    " return f && f !== before && f.startsWith('2/'); }",
+                    arg=[STAGE_TEXT, fitted],
+                )
+                other.screenshot(path=str(ARTIFACTS / "lesson-editor-stage-1024x768.png"))
             if number < len(STEPS):
                 _click(other, "Next", scope=".st-key-atlas-stage-controls")
         assert app_exceptions(other) == []
