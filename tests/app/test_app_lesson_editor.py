@@ -166,7 +166,7 @@ def test_an_opened_lesson_with_hostile_text_plays_and_shows_it_as_text() -> None
     page = _markdown(at)
     assert "step 1 of 2" in page
     # Escaped in HTML, never a link or an element.
-    step_html = page.split("atlas-step")[1][:2000]
+    step_html = page.split('class="atlas-panel atlas-step"')[1][:2000]
     assert "&amp; &#34;quotes&#34; &#39;q&#39;" in step_html and "<a " not in step_html
     next(b for b in at.button if b.label == "Next step").click().run()
     _ok(at)
