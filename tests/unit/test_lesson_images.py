@@ -151,3 +151,23 @@ def test_removing_and_keeping_a_picture(atlas) -> None:
     state[F["no_image"]] = True
     drafting.save_step(state, atlas)
     assert drafting.draft(state).steps[0].image is None
+
+
+def test_the_picture_goes_into_the_slides_with_its_alt_text_and_credit(atlas) -> None:
+    from pptx import Presentation
+
+    from layers.export.slides import lesson_slides
+
+    state, _ = _step_with(atlas, _image("PNG", size=(80, 40)))
+    step = drafting.draft(state).steps[0]
+    draft = drafting.Draft(title="Pictures", audience="A class", summary="One.", steps=(step,))
+    lesson, _ = drafting.draft_lesson(draft, atlas, set(), TODAY)
+    deck = Presentation(io.BytesIO(lesson_slides(atlas, lesson)))
+    slide = next(s for s in deck.slides if s.shapes.title and "A claim" in s.shapes.title.text)
+    pictures = [shape for shape in slide.shapes if shape.shape_type == 13]  # PICTURE
+    assert len(pictures) == 2  # the step's map figure, and the teacher's picture
+    mine = pictures[1]
+    assert mine._element.nvPicPr.cNvPr.get("descr") == "A red square"
+    assert Image.open(io.BytesIO(mine.image.blob)).size == (80, 40)
+    texts = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+    assert "Photo: A. Teacher, CC BY 4.0" in texts
