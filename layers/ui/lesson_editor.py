@@ -229,14 +229,9 @@ def _then_clear(action):
 
 
 def _notes(state) -> None:
-    """The last action's outcome, escaped (it may quote the author's text)."""
-    colours = {"error": "#b2182b", "warning": "#b35806", "info": "#4b2991"}
+    """The last action's outcome."""
     for severity, words in state.get(EDITOR_NOTES_KEY) or []:
-        show_html(
-            f'<div role="{"alert" if severity == "error" else "status"}" '
-            f'data-editor-note="{severity}" style="border-left:4px solid {colours[severity]};'
-            f'background:#fff7ec;padding:.4rem .7rem;margin:.3rem 0;color:#222">{esc(words)}</div>'
-        )
+        _note(severity, words)
 
 
 def _step_list(atlas: Atlas, lessons: list[Lesson], shipped: Collection[str]) -> None:
@@ -322,12 +317,16 @@ def _download(atlas: Atlas, shipped: Collection[str]) -> None:
         _note("warning", "Check the wording: " + problem_words(problem))
 
 
+NOTE_COLOURS = {"error": "#b2182b", "warning": "#b35806", "info": "#4b2991"}
+
+
 def _note(severity: str, words: str) -> None:
-    colour = "#b2182b" if severity == "error" else "#b35806"
+    """One outcome or problem, escaped (it may quote the author's text or a file's name)."""
+    role = "alert" if severity == "error" else "status"
     show_html(
-        f'<div role="status" data-editor-note="{severity}" style="border-left:4px solid '
-        f'{colour};background:#fff7ec;padding:.4rem .7rem;margin:.3rem 0;color:#222">'
-        f"{esc(words)}</div>"
+        f'<div role="{role}" data-editor-note="{severity}" style="border-left:4px solid '
+        f"{NOTE_COLOURS[severity]};background:#fff7ec;padding:.4rem .7rem;margin:.3rem 0;"
+        f'color:#222">{esc(words)}</div>'
     )
 
 
