@@ -16,6 +16,7 @@ from layers.ui import classroom, playback
 from layers.ui.atlas_map import atlas_map, detail, take_map_click, view_in_words
 from layers.ui.cached import current_lessons
 from layers.ui.chronology import chronology
+from layers.ui.lesson_editor import lesson_editor, with_session_lessons
 from layers.ui.lesson_panel import lesson_panel
 from layers.ui.page import caption, notices, problem_notice, query_params
 from layers.ui.sidebar import sidebar
@@ -26,6 +27,7 @@ state = st.session_state
 extras = page_extras(state)
 atlas = extras.atlas
 lessons, lesson_problems = current_lessons()
+lessons = with_session_lessons(state, atlas, lessons)  # opened from files, or a draft previewed
 # Kept for the whole session: notices that vanished on the next run would shift the
 # elements below them, and Streamlit would then rebuild the map (losing its view).
 state[keys.URL_NOTICES_KEY] = state.get(keys.URL_NOTICES_KEY, []) + follow.apply_url_once(
@@ -64,6 +66,7 @@ else:
     view_in_words(scene)
 
     chronology(scene)
+    lesson_editor(scene, lessons)
 sidebar(scene, lessons, extras.plain)
 playback.timer(atlas)  # last: starting or stopping the timer must not shift the map
 classroom.poll()  # an audience: rerun when the presenter moves

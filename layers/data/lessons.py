@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -27,7 +27,8 @@ from pydantic import (
 )
 
 from layers.data.filters import FIRST_YEAR, Filters, GradeBasis, event_matches, last_year
-from layers.data.geo import BBOX, MAX_ZOOM, MIN_ZOOM
+from layers.data.geo import BBOX, MAX_ZOOM, MIN_ZOOM, START_ZOOM, SYRIA_CENTRE
+from layers.data.images import MAX_IMAGE_BYTES, check_image, decode_base64
 from layers.data.load import display_name
 from layers.data.model import Atlas
 from layers.data.problems import Problem, errors_only, problems_from_validation
@@ -35,7 +36,9 @@ from layers.data.schema import EventId, Grade, LayerId, LinkType, Record, SiteId
 from layers.data.view import View
 
 LESSONS_DIR = "lessons"
-MAX_LESSON_BYTES = 256 * 1024  # a lesson is a few kilobytes; refuse anything huge
+# A lesson is a few kilobytes of text, plus any pictures its steps carry (each at most
+# MAX_IMAGE_BYTES, base64); refuse anything bigger unread.
+MAX_LESSON_BYTES = 1024 * 1024
 MAX_STEPS = 100
 MAX_FLOW_DEPTH = 20  # a lesson needs 3 ([…] inside {…} inside a step)
 
@@ -122,6 +125,30 @@ class StepFilters(Record):
         return self
 
 
+ImageText = _plain_text(300)
+Base64 = Annotated[
+    str,
+    StringConstraints(
+        min_length=4, max_length=4 * -(-MAX_IMAGE_BYTES // 3), pattern=r"^[A-Za-z0-9+/]+={0,2}$"
+    ),
+]
+
+
+class StepImage(Record):
+    """A picture a teacher adds to a step (a photo, a satellite view they may use), inside
+    the lesson file: decoded and checked as a PNG or JPEG, never shown as HTML or SVG."""
+
+    media_type: Literal["image/png", "image/jpeg"]
+    data: Base64 = Field(description="The image file, base64 (at most 300 KB decoded)")
+    alt: ImageText = Field(description="What the picture shows, for readers who cannot see it")
+    credit: ImageText = Field(description="Who made it and under which licence or permission")
+
+    @model_validator(mode="after")
+    def _decodes(self) -> StepImage:
+        check_image(decode_base64(self.data), self.media_type)
+        return self
+
+
 class LessonStep(Record):
     """One slide of a lesson."""
 
@@ -135,6 +162,7 @@ class LessonStep(Record):
     filters: StepFilters
     highlight_event_ids: list[EventId] = Field(default_factory=list)
     presenter_notes: Notes
+    image: StepImage | None = None
 
 
 class Lesson(Record):
@@ -179,11 +207,19 @@ def load_lesson(
     document, problems = read_yaml(path, label)
     if problems:  # unreadable; an empty file (None) goes on to be named below
         return None, problems
-    lesson, found = lesson_from_document(document, label)
-    problems += found
+    return checked_lesson(document, atlas, label, file_id=path.stem)
+
+
+def checked_lesson(
+    document: Any, atlas: Atlas, label: str, *, file_id: str | None = None
+) -> tuple[Lesson | None, list[Problem]]:
+    """Validate a parsed lesson and cross-check it against the atlas: the one check every
+    lesson passes, whether shipped, opened in the app or written in its editor. With
+    ``file_id``, the lesson's id must equal it (a shipped lesson's file name)."""
+    lesson, problems = lesson_from_document(document, label)
     if lesson is None:
         return None, problems
-    if lesson.id != path.stem:
+    if file_id is not None and lesson.id != file_id:
         problems.append(
             Problem(label, f"lesson id {lesson.id!r} must match the file name", field="id")
         )
@@ -196,15 +232,26 @@ def read_yaml(path: Path, label: str) -> tuple[Any, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_LESSON_BYTES:
-            return None, [Problem(label, f"is {size:,} bytes; the limit is {MAX_LESSON_BYTES:,}")]
+            return None, [_too_big(label, size)]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(label, f"cannot read the file ({exc.strerror or exc})")]
+    return parse_yaml_bytes(raw, label)
+
+
+def parse_yaml_bytes(raw: bytes, label: str) -> tuple[Any, list[Problem]]:
+    """`parse_yaml_text` of bytes from a file or an upload: size-limited, UTF-8 only."""
+    if len(raw) > MAX_LESSON_BYTES:
+        return None, [_too_big(label, len(raw))]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [Problem(label, f"is not UTF-8 text (bad byte at position {exc.start})")]
     return parse_yaml_text(text, label)
+
+
+def _too_big(label: str, size: int) -> Problem:
+    return Problem(label, f"is {size:,} bytes; the limit is {MAX_LESSON_BYTES:,}")
 
 
 def parse_yaml_text(text: str, label: str) -> tuple[Any, list[Problem]]:
@@ -382,7 +429,12 @@ def _advice(step: LessonStep, atlas: Atlas) -> list[tuple[str, str]]:
 def step_as_view(step: LessonStep) -> View:
     """A step's filters and site as a view (its lesson, step and map position are set by
     whoever shows it). Absent lists mean everything; the entity filter is cleared."""
-    chosen = step.filters
+    return filters_as_view(step.filters, step.view.site)
+
+
+def filters_as_view(chosen: StepFilters, site: str | None = None) -> View:
+    """A step's filters (and site) as a view: what `step_as_view` shows, also for a step
+    still being written in the editor."""
     return View(
         layers=frozenset(chosen.layers) if chosen.layers is not None else None,
         syria_wide=chosen.syria_wide,
@@ -390,7 +442,7 @@ def step_as_view(step: LessonStep) -> View:
         link_types=frozenset(chosen.link_types or LinkType),
         grades=frozenset(chosen.grades or Grade),
         grade_basis=chosen.grade_basis,
-        site=step.view.site,
+        site=site,
     )
 
 
@@ -412,3 +464,41 @@ def step_view(step: LessonStep, atlas: Atlas) -> tuple[float, float, float]:
     if site is None or site.lat is None or site.lon is None:
         raise ValueError(f"site {view.site!r} is not a located site in this atlas")
     return site.lat, site.lon, view.zoom
+
+
+def step_parts_from_view(view: View, atlas: Atlas) -> tuple[StepView, StepFilters]:
+    """The inverse of `step_as_view`: the map position and filters a step needs to show
+    ``view`` again (what the editor's "Add this view as a step" records).
+
+    A chosen, located site becomes a site view (the step opens its panel too); otherwise
+    the map's last centre, or Syria's. The entity filter has no place in a step and is
+    left out. Raises ValueError, in words, for a view a step cannot hold (no layer, link
+    type or grade chosen: it shows nothing to cite).
+    """
+    zoom = float(min(max(view.zoom if view.zoom is not None else START_ZOOM, MIN_ZOOM), MAX_ZOOM))
+    site = atlas.sites.get(view.site or "")
+    if site is not None and site.located:
+        where = StepView(site=site.id, zoom=zoom)
+    else:
+        lat, lon = view.center if view.center is not None else SYRIA_CENTRE
+        where = StepView(center=(round(lat, 4), round(lon, 4)), zoom=zoom)
+    if view.layers is not None and not view.layers:
+        raise ValueError("no site layer is shown; tick at least one under Show")
+    if not view.link_types or not view.grades:
+        raise ValueError("no link type or no evidence grade is chosen, so nothing is shown")
+    layer_order = [layer.id for layer in atlas.layers]
+    filters = StepFilters(
+        years=(view.years[0], view.years[1]),
+        link_types=None
+        if view.link_types >= frozenset(LinkType)
+        else [link for link in LinkType if link in view.link_types],
+        grades=None
+        if view.grades >= frozenset(Grade)
+        else [grade for grade in Grade if grade in view.grades],
+        grade_basis=view.grade_basis,
+        layers=None
+        if view.layers is None or view.layers >= frozenset(layer_order)
+        else [layer_id for layer_id in layer_order if layer_id in view.layers],
+        syria_wide=view.syria_wide,
+    )
+    return where, filters

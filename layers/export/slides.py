@@ -19,13 +19,15 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 
+from PIL import Image
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.util import Emu, Inches, Pt
 
-from layers.data.lessons import Lesson, LessonStep, step_filters, step_view
+from layers.data.images import decode_base64
+from layers.data.lessons import Lesson, LessonStep, StepImage, step_filters, step_view
 from layers.data.load import data_dir
 from layers.data.method import grade_meanings, method_text
 from layers.data.model import Atlas, DatedEvent
@@ -141,7 +143,10 @@ def _step_slide(
     )
     width = Inches(8.0)
     slide.shapes.add_picture(io.BytesIO(picture), Inches(0.4), Inches(1.2), width=width)
-    _text_box(slide, Inches(8.6), Inches(1.2), Inches(4.4), Inches(4.6), [(step.text, 13, False)])
+    text_height = Inches(4.6) if step.image is None else Inches(2.3)
+    _text_box(slide, Inches(8.6), Inches(1.2), Inches(4.4), text_height, [(step.text, 13, False)])
+    if step.image is not None:
+        _step_picture(slide, step.image, Inches(8.6), Inches(3.6))
     lines: list[tuple[str, float, bool]] = [("Cited", 11, True)]
     for citation in step.citations:
         if citation in events:
@@ -153,6 +158,22 @@ def _step_slide(
             )
     _text_box(slide, Inches(0.4), Inches(5.85), Inches(12.5), Inches(1.5), lines)
     slide.notes_slide.notes_text_frame.text = _t(step.presenter_notes)
+
+
+def _step_picture(slide, image: StepImage, left: Emu, top: Emu) -> None:
+    """The teacher's picture for the step (checked as a PNG or JPEG when the lesson was
+    read), fitted into 4.4 x 1.9 inches, its alt text as the picture's description and
+    its credit line under it."""
+    raw = decode_base64(image.data)
+    with Image.open(io.BytesIO(raw)) as probe:
+        width, height = probe.size
+    box_w, box_h = Inches(4.4), Inches(1.9)
+    scale = min(box_w / width, box_h / height)
+    picture = slide.shapes.add_picture(
+        io.BytesIO(raw), left, top, width=Emu(int(width * scale)), height=Emu(int(height * scale))
+    )
+    picture._element.nvPicPr.cNvPr.set("descr", _t(image.alt))
+    _text_box(slide, left, Emu(top + box_h), box_w, Inches(0.4), [(image.credit, 9, False)])
 
 
 def _grades_slide(deck) -> None:

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import html
 
+from layers.data.lessons import StepImage
 from layers.data.model import Atlas, DatedEvent, Site
 from layers.data.schema import Entity, Event, Grade, LinkType, Source
 from layers.render.frontend import style_element, stylesheet
 from layers.render.style import GRADE_STYLES, NO_LINK_STYLE, GradeStyle
 from layers.render.templates import macros, render
+from layers.render.words import WORDING_ADVICE
 from layers.render.words import day_label as day_label  # re-exported: the views use it
 
 # The fragments' styles, in static/atlas/ (each template puts in the <style> it needs; these
@@ -165,9 +167,13 @@ def lesson_step_html(
     title: str,
     text: str,
     citations: list[str],
+    image: StepImage | None = None,
 ) -> str:
-    """A lesson step: its place in the lesson, its text, and what each claim rests on."""
-    return _step("lesson_step.html.j2", atlas, lesson_title, index, count, title, text, citations)
+    """A lesson step: its place in the lesson, its text, its picture if any, and what each
+    claim rests on."""
+    return _step(
+        "lesson_step.html.j2", atlas, lesson_title, index, count, title, text, citations, image
+    )
 
 
 def stage_step_html(
@@ -178,10 +184,13 @@ def stage_step_html(
     title: str,
     text: str,
     citations: list[str],
+    image: StepImage | None = None,
 ) -> str:
     """A lesson step for the projector stage: large type, one line per cited event with the
     map's shape and words for its grade (the class compares them with the markers)."""
-    return _step("stage_step.html.j2", atlas, lesson_title, index, count, title, text, citations)
+    return _step(
+        "stage_step.html.j2", atlas, lesson_title, index, count, title, text, citations, image
+    )
 
 
 def _step(
@@ -193,8 +202,11 @@ def _step(
     title: str,
     text: str,
     citations: list[str],
+    image: StepImage | None = None,
 ) -> str:
-    """What both step templates are given: the text cut into paragraphs at blank lines."""
+    """What both step templates are given: the text cut into paragraphs at blank lines, and
+    the picture (checked as a PNG or JPEG when its lesson was read; its data is base64, and
+    its media type one of two, so the data URL cannot carry markup)."""
     return str(
         render(
             template,
@@ -206,6 +218,7 @@ def _step(
             paragraphs=[part for part in text.split("\n\n") if part.strip()],
             citations=citations,
             events=atlas.events_by_id,
+            image=image,
         )
     )
 
@@ -243,3 +256,16 @@ def next_step_html(index: int, count: int, title: str | None, text: str | None) 
 def class_code_html(code: str, link: str) -> str:
     """A running class's code and follow link, for its presenter."""
     return str(render("class_code.html.j2", code=code, link=link))
+
+
+def cited_grades_html(atlas: Atlas, citations: list[str]) -> str:
+    """The lesson editor's column beside a step's text: each cited event's North Korean
+    link grade in words, and how the text may word a claim resting on it."""
+    return str(
+        render(
+            "cited_grades.html.j2",
+            citations=citations,
+            events=atlas.events_by_id,
+            advice=WORDING_ADVICE,
+        )
+    )

@@ -13,9 +13,9 @@ from typing import Any
 
 from layers.data.dates import parse_event_date
 from layers.data.filters import Filters
-from layers.data.model import Atlas
+from layers.data.model import Atlas, DatedEvent
 from layers.data.schema import Grade, LinkType, Source, UrlKind
-from layers.render.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS
+from layers.render.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS, both_grades_words
 
 
 def day_label(day: dt.date) -> str:
@@ -113,3 +113,25 @@ def _chosen(
     if not values:
         return f"{label}: none"
     return f"{label}: {', '.join(str(name(m)) for m in members if m in values)}"
+
+
+#: How a lesson may word a claim resting on an event, by the grade of its North Korean link
+#: (geodata/lessons/README.md, "The rules that matter most"): shown beside the editor's text.
+WORDING_ADVICE: dict[Grade | None, str] = {
+    Grade.CONFIRMED_OFFICIAL: "an international body's finding: state it, but only what it found",
+    Grade.OFFICIAL_GOV: "a government's statement: say which government said it",
+    Grade.REPORTED: "reported by credible outlets: say who reported it (“according to …”)",
+    Grade.ALLEGED: "an uncorroborated claim: write it as a claim (“alleged”, “according to”)",
+    Grade.DISPUTED: "contradicted by a credible source: say it is disputed, and by whom",
+    None: "says nothing about North Korea: claim no North Korean link from it",
+}
+
+
+def event_choice_words(dated: DatedEvent) -> str:
+    """An event as a choice in a list: its title first (a chosen item shows its start),
+    its date and both grades in words, then its id (the id alone tells an author nothing)."""
+    event = dated.event
+    return (
+        f"{event.title} ({dated.when.label()}; "
+        f"{both_grades_words(event.grade, event.link_grade)}) · {event.id}"
+    )

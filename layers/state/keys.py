@@ -42,6 +42,16 @@ LESSON_CLOCK_KEY = "_lesson-clock"  # (lesson id, wall time it started) for the 
 FOLLOW_KEY = "_follow"  # the code of the class this session follows (the audience)
 FOLLOW_ENDED_KEY = "_follow-ended"  # the code of a class that ended while followed
 
+# --- the lesson editor (layers.state.lesson_draft, layers.ui.lesson_editor) ---------------
+DRAFT_KEY = "_lesson-draft"  # the lesson being written (a Draft)
+EDITING_KEY = "_lesson-editing"  # the step open in the editor: (index or None for a new one, step)
+OPENED_LESSONS_KEY = "_lessons-opened"  # lessons opened from files, this session only: id -> Lesson
+PREVIEW_LESSON_KEY = "_lesson-preview"  # the draft as a lesson, while it is previewed
+EDITOR_NOTES_KEY = "_lesson-editor-notes"  # [(severity, words)] from the editor's last action
+EDITOR_SHOWN_KEY = "_lesson-editor-shown"  # the editor's toggle, kept while it is not drawn
+OPENED_FILES_KEY = "_lesson-files-read"  # upload file id -> (lesson id or None, problems)
+EDITOR_PREFIX = "editor-"  # + field: the editor's widgets (title, audience, step-text, ...)
+
 # --- playback ------------------------------------------------------------------------------
 PLAYING_KEY = "playing"
 PLAY_YEAR_KEY = "play-year"  # the year with events being shown
@@ -66,6 +76,10 @@ ONLY_PREFIX = "only-"  # + a filter's key: its "only one ..." box
 # --- figures and slides (layers.ui.figure_download) ---------------------------------------
 FIGURE_FORMAT_KEY = "figure-format"
 FIGURE_SIZE_KEY = "figure-size"
+
+
+def editor_key(field: str) -> str:
+    return f"{EDITOR_PREFIX}{field}"
 
 
 def layer_key(layer_id: str) -> str:

@@ -53,7 +53,14 @@ def show_step(step_html: Callable[..., str], atlas: Atlas, lesson: Lesson, index
     step = lesson.steps[index]
     show_html(
         step_html(
-            atlas, lesson.title, index, len(lesson.steps), step.title, step.text, step.citations
+            atlas,
+            lesson.title,
+            index,
+            len(lesson.steps),
+            step.title,
+            step.text,
+            step.citations,
+            step.image,
         )
     )
 

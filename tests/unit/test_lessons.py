@@ -17,6 +17,7 @@ import yaml
 
 from layers.data.filters import event_matches
 from layers.data.lessons import (
+    MAX_LESSON_BYTES,
     Lesson,
     check_lesson,
     lesson_from_document,
@@ -208,7 +209,7 @@ def test_a_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
 
 
 def test_a_huge_file_is_refused_unread(tmp_path: Path) -> None:
-    lessons, problems = _load(tmp_path, "# padding\n" * 40_000)
+    lessons, problems = _load(tmp_path, "# padding\n" * (MAX_LESSON_BYTES // 10 + 1))
     assert lessons == [] and "limit" in problems[0].message
 
 
