@@ -130,7 +130,14 @@ def lesson_html(atlas: Atlas, lesson: Lesson, *, exported_at: dt.datetime | None
     step_html = [
         Markup(
             stage_step_html(
-                atlas, lesson.title, index, count, step.title, step.text, step.citations
+                atlas,
+                lesson.title,
+                index,
+                count,
+                step.title,
+                step.text,
+                step.citations,
+                step.image,  # a picture the teacher added travels in the file (data: URL)
             )
         )
         for index, step in enumerate(lesson.steps)

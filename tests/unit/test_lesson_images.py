@@ -16,6 +16,7 @@ from layers.data.images import MAX_IMAGE_BYTES, check_image, clean_image
 from layers.data.lesson_file import lesson_yaml, problem_words, read_lesson_file
 from layers.data.problems import errors_only
 from layers.data.view import View
+from layers.export.lesson_bundle import lesson_html
 from layers.render.html import lesson_step_html, stage_step_html
 from layers.state import lesson_draft as drafting
 from tests.factories import shipped_atlas
@@ -99,6 +100,10 @@ def test_a_picture_travels_in_the_file_and_is_shown_as_an_image(atlas) -> None:
         assert f'<img src="data:image/png;base64,{step.image.data}"' in html
         assert 'alt="A &#34;red&#34; square &amp; more"' in html
         assert "<figcaption>Photo: A. Teacher, CC BY 4.0</figcaption>" in html
+    # The lesson's offline page carries it too (its CSP allows data: images only).
+    page = lesson_html(atlas, lesson).decode()
+    assert f'<img src="data:image/png;base64,{step.image.data}"' in page
+    assert "<figcaption>Photo: A. Teacher, CC BY 4.0</figcaption>" in page
 
 
 def test_a_picture_needs_a_credit_and_alt_text(atlas) -> None:
