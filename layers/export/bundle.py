@@ -35,7 +35,7 @@ from layers.map.assets import VENDOR_DIR, OfflineAssetError, local_file
 from layers.map.basemap import OFFLINE
 from layers.map.leaflet import script_json
 from layers.render import frontend
-from layers.render.html import events_table_html, legend_html, source_list
+from layers.render.html import events_table_html, legend_html, source_list, source_numbers
 from layers.render.style import plural
 from layers.render.templates import environment, render_from
 from layers.render.timeline import timeline_legend, timeline_svg
@@ -131,18 +131,18 @@ def html_bundle(job: Job) -> bytes:
         raise RuntimeError("folium's page layout has changed: update layers/export/bundle.py")
     info = atlas.info
     first, last = filters.date_span()
+    cited = dataclasses.replace(
+        atlas, events=tuple(events), sources=cited_sources(atlas, events), problems=()
+    )
     # Fragments built by layers.render (escaped there) are Markup; everything else is text.
     chronology = (
         Markup(
             timeline_svg(atlas, events, first.year, last.year)
             + timeline_legend()
-            + events_table_html(atlas, events)
+            + events_table_html(atlas, events, notes=source_numbers(cited))
         )
         if events
         else None
-    )
-    cited = dataclasses.replace(
-        atlas, events=tuple(events), sources=cited_sources(atlas, events), problems=()
     )
     elsewhere = sum(1 for d in events if not any(s.id in d.event.site_ids for s in sites))
     shown = f"{plural(len(sites), 'site')} on the map, {plural(len(events), 'event')}" + (
