@@ -13,9 +13,11 @@ The page is the template ``layers/export/templates/bundle.html.j2``, which autoe
 header's text from data is escaped by it, and only the atlas's own pieces (inlined scripts
 and styles, after the checks below, and fragments rendered by layers.render) pass as Markup.
 
-It doubles as the printable handout: `@page` size auto (A4 or Letter from the print
-dialog), the chronology and the sources each start a page, and the map keeps one fixed size
-on screen and paper, since Leaflet draws for the size it had.
+It doubles as the printable handout (static/atlas/bundle.css's @media print; page counts in
+tests/unit/test_handout.py): `@page` size auto (A4 or Letter from the print dialog); the map
+as Leaflet drew it for the screen, scaled whole to sit beside its legend; the events in two
+columns, each citing its sources by number (`source_numbers`); the sources as numbered notes
+in three columns. Nothing forces a page break, so no page is left nearly blank.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ BUNDLE_CSP = (
     "img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
 )
 
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 680, 500  # fits A4 and Letter at 12 mm margins, on screen too
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 680, 500  # on screen; printed at 55 % beside the legend
 
 _FOLIUM_PAGE = re.compile(
     r"\s*<!DOCTYPE html>\s*<html>\s*<head>(?P<head>.*?)</head>\s*<body>(?P<body>.*?)</body>"
