@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from layers.data.filters import Filters, filter_events
+from layers.data.filters import Filters, filter_events, sites_shown
 from layers.data.lessons import load_lessons, step_filters
 from layers.data.load import DEFAULT_DATA_DIR, load_atlas
 from layers.export import export
@@ -55,7 +55,11 @@ def main(wanted: list[str]) -> None:
                 page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
                     ("file:", "data:")) else r.abort("blockedbyclient"))  # fmt: skip
                 page.goto(path.as_uri(), wait_until="commit")
-                page.wait_for_selector(MARKERS, timeout=30_000)
+                events = filter_events(atlas, filters)
+                if any(site.located for site in sites_shown(atlas, filters, events)):
+                    page.wait_for_selector(MARKERS, timeout=30_000)
+                else:  # no marker to wait for (a site with no coordinate)
+                    page.wait_for_load_state("load")
                 page.emulate_media(media="print")
                 counts = []
                 for paper in PAPERS:
@@ -63,8 +67,7 @@ def main(wanted: list[str]) -> None:
                     chars = [len(p.extract_text().strip()) for p in pdf.pages]
                     counts.append(f"{paper} {len(chars)} pages {chars}")
                 page.close()
-                events = len(filter_events(atlas, filters))
-                print(f"{name:>4}  {events:3d} events  " + "  ".join(counts), flush=True)
+                print(f"{name:>4}  {len(events):3d} events  " + "  ".join(counts), flush=True)
         finally:
             browser.close()
 
