@@ -13,9 +13,11 @@ The page is the template ``layers/export/templates/bundle.html.j2``, which autoe
 header's text from data is escaped by it, and only the atlas's own pieces (inlined scripts
 and styles, after the checks below, and fragments rendered by layers.render) pass as Markup.
 
-It doubles as the printable handout: `@page` size auto (A4 or Letter from the print
-dialog), the chronology and the sources each start a page, and the map keeps one fixed size
-on screen and paper, since Leaflet draws for the size it had.
+It doubles as the printable handout (static/atlas/bundle.css's @media print; page counts in
+tests/unit/test_handout.py): `@page` size auto (A4 or Letter from the print dialog); the map
+as Leaflet drew it for the screen, scaled whole to sit beside its legend; the events in two
+columns, each citing its sources by number (`source_numbers`); the sources as numbered notes
+in three columns. Nothing forces a page break, so no page is left nearly blank.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from layers.map.assets import VENDOR_DIR, OfflineAssetError, local_file
 from layers.map.basemap import OFFLINE
 from layers.map.leaflet import script_json
 from layers.render import frontend
-from layers.render.html import events_table_html, legend_html, source_list
+from layers.render.html import events_table_html, legend_html, source_list, source_numbers
 from layers.render.style import plural
 from layers.render.templates import environment, render_from
 from layers.render.timeline import timeline_legend, timeline_svg
@@ -53,7 +55,7 @@ BUNDLE_CSP = (
     "img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
 )
 
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 680, 500  # fits A4 and Letter at 12 mm margins, on screen too
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 680, 500  # on screen; printed at 55 % beside the legend
 
 _FOLIUM_PAGE = re.compile(
     r"\s*<!DOCTYPE html>\s*<html>\s*<head>(?P<head>.*?)</head>\s*<body>(?P<body>.*?)</body>"
@@ -151,18 +153,18 @@ def html_bundle(job: Job) -> bytes:
     page = map_page(fmap)
     info = atlas.info
     first, last = filters.date_span()
+    cited = dataclasses.replace(
+        atlas, events=tuple(events), sources=cited_sources(atlas, events), problems=()
+    )
     # Fragments built by layers.render (escaped there) are Markup; everything else is text.
     chronology = (
         Markup(
             timeline_svg(atlas, events, first.year, last.year)
             + timeline_legend()
-            + events_table_html(atlas, events)
+            + events_table_html(atlas, events, notes=source_numbers(cited))
         )
         if events
         else None
-    )
-    cited = dataclasses.replace(
-        atlas, events=tuple(events), sources=cited_sources(atlas, events), problems=()
     )
     elsewhere = sum(1 for d in events if not any(s.id in d.event.site_ids for s in sites))
     shown = f"{plural(len(sites), 'site')} on the map, {plural(len(events), 'event')}" + (

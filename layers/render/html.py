@@ -11,6 +11,7 @@ for the few fragments still built outside a template (the tooltip; other layers'
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 from layers.data.lessons import StepImage
 from layers.data.model import Atlas, DatedEvent, Site
@@ -124,14 +125,23 @@ def legend_html() -> str:
     return str(render("legend.html.j2", styles=[*GRADE_STYLES.values(), NO_LINK_STYLE]))
 
 
+def source_order(atlas: Atlas) -> list[Source]:
+    """The sources in the order `source_list` numbers them: by publisher, then id."""
+    return sorted(atlas.sources.values(), key=lambda s: (s.publisher.lower(), s.id))
+
+
+def source_numbers(atlas: Atlas) -> dict[str, int]:
+    """Source id -> its number in `source_list`: how the printed handout cites a source."""
+    return {source.id: number for number, source in enumerate(source_order(atlas), start=1)}
+
+
 def source_list(atlas: Atlas) -> str:
     """Every source, sorted by publisher, with the events that cite it."""
     cited_by: dict[str, list[str]] = {}
     for dated in atlas.events:
         for source_id in dated.event.source_ids:
             cited_by.setdefault(source_id, []).append(dated.id)
-    ordered = sorted(atlas.sources.values(), key=lambda s: (s.publisher.lower(), s.id))
-    return str(render("source_list.html.j2", sources=ordered, cited_by=cited_by))
+    return str(render("source_list.html.j2", sources=source_order(atlas), cited_by=cited_by))
 
 
 _TABLE_COLUMNS = (
@@ -144,10 +154,15 @@ _TABLE_COLUMNS = (
 
 
 def events_table_html(
-    atlas: Atlas, events: list[DatedEvent], highlight: set[str] | frozenset[str] = frozenset()
+    atlas: Atlas,
+    events: list[DatedEvent],
+    highlight: set[str] | frozenset[str] = frozenset(),
+    notes: Mapping[str, int] | None = None,
 ) -> str:
     """Every shown event as an accessible table; the summary opens on demand; rows in
-    `highlight` (a lesson step's events) are marked."""
+    `highlight` (a lesson step's events) are marked. With `notes` (`source_numbers` of the
+    source list printed beside it) each source also gets its note number, a link to the
+    list: the printed handout shows the numbers alone."""
     return str(
         render(
             "events_table.html.j2",
@@ -155,6 +170,7 @@ def events_table_html(
             events=events,
             highlight=highlight,
             columns=_TABLE_COLUMNS,
+            notes=notes,
         )
     )
 

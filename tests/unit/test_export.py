@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -256,7 +256,8 @@ def test_every_format_carries_both_grades_of_each_event(atlas, fmt):
         assert (props["grade"], props["nk_link_grade"]) == ("confirmed-official", "alleged")
         assert props["nk_link_types"] == ["nuclear"]
     else:
-        text = data.decode("utf-8")
+        # The words a reader sees: markup (a grade's gloss is a <span>) and escapes removed.
+        text = re.sub(r"<[^>]+>", "", unescape(data.decode("utf-8")))
         assert "North Korean link: Alleged (uncorroborated claim)" in text
         assert "Event: Official finding (international body)" in text
         assert "North Korean link: not addressed" in text  # E10, the Board's decision
@@ -673,9 +674,15 @@ def test_the_bundle_opens_from_disk_offline_with_every_marker(atlas, browser, tm
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "export-bundle.png"))
         on_screen = page.locator(".folium-map").bounding_box()
-        page.emulate_media(media="print")  # the map keeps its size: Leaflet drew it for it
+        # On paper the map is the drawing Leaflet made for the screen, scaled whole (CSS zoom)
+        # to sit beside the legend: its shape is kept, and Leaflet's own size is unchanged.
+        page.emulate_media(media="print")
         on_paper = page.locator(".folium-map").bounding_box()
-        assert (on_paper["width"], on_paper["height"]) == (on_screen["width"], on_screen["height"])
+        scale = on_paper["width"] / on_screen["width"]
+        assert 0.4 < scale < 0.7
+        assert on_paper["height"] / on_screen["height"] == pytest.approx(scale, abs=0.01)
+        drawn = page.locator(".folium-map").evaluate("e => [e.clientWidth, e.clientHeight]")
+        assert drawn == [round(on_screen["width"]) - 2, round(on_screen["height"]) - 2]  # border
         # On paper the events are compact paragraphs in two columns (page counts, chips and
         # timeline type: tests/unit/test_handout.py).
         rows = page.locator(".atlas-chronology .atlas-table tbody")

@@ -1,33 +1,68 @@
 """The printed handout (the offline HTML export, printed to PDF by Chromium): its page count
-on A4 and Letter, no blank page, no grade chip broken across lines, timeline text of 8 pt or
-more. The print styles are static/atlas/bundle.css's @media print block."""
+on A4 and Letter for the whole dataset, one site and one lesson step; no blank page; no
+grade chip broken across lines; type of 8 pt or more for the timeline and the events. The
+print styles are static/atlas/bundle.css's @media print block.
+
+Each document is loaded once, as a reader would open it (a desktop window, so Leaflet draws
+the map at its fixed size), then laid out for print at each paper's printable width, measured
+there, and printed. Page counts are of the shipped data: more events may honestly need more
+pages, and the bounds below are then to be revisited, not loosened silently.
+"""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 
-import pytest
 from pypdf import PdfReader
 
-from factories import shipped_atlas
-from layers.data.filters import Filters
+from factories import shipped_atlas, shipped_lessons
+from layers.data.filters import Filters, filter_events
+from layers.data.lessons import step_filters
 from layers.export import export
+from layers.export.provenance import cited_sources
 
 MARKERS = ".leaflet-marker-pane .atlas-marker"
 MM = 96 / 25.4  # CSS px per millimetre
-#: The printable width of each paper at the stylesheet's 12 mm margins, in CSS px.
-PRINTABLE_PX = {"A4": round((210 - 24) * MM), "Letter": round((215.9 - 24) * MM)}
-#: Pages of the whole dataset (54 events, 111 sources) when the print styles were made
-#: compact: 48 A4 pages before. Issue 15 asks for 6, which this much text reaches only in type
-#: smaller than 7 pt; a change that makes the handout longer fails here.
-WHOLE_DATASET_PAGES = 12
-ONE_SITE_PAGES = 3
+PAPERS = {"A4": 210.0, "Letter": 215.9}  # widths in mm
+SIDE_MARGINS_MM = 20  # @page margin: 9mm 10mm
+PT = 96 / 72  # CSS px per point
+
+#: Issue 15: the whole dataset (54 events, 111 sources) in at most 6 pages; it took 12 A4
+#: and 13 Letter pages before the print styles were reworked.
+WHOLE_DATASET_PAGES = 6
+
+MEASURE = """() => {
+  const pt = px => px * 72 / 96;
+  const size = e => parseFloat(getComputedStyle(e).fontSize);
+  const svg = document.querySelector('.atlas-timeline');
+  const scale = svg ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
+  const texts = svg ? [...svg.querySelectorAll('text')] : [];
+  const chips = [...document.querySelectorAll('.atlas-badge, .atlas-link, .atlas-note-ref')];
+  const summaries = [...document.querySelectorAll('.atlas-table td:nth-child(3)')];
+  const notes = [...document.querySelectorAll('.atlas-sources li')];
+  return {
+    timeline_pt: texts.map(t => pt(size(t) * scale)),
+    body_pt: summaries.map(e => pt(size(e))),
+    note_pt: notes.map(e => pt(size(e))),
+    chip_pt: chips.filter(c => c.getClientRects().length).map(c => pt(size(c))),
+    // Broken: boxes on more than one line (a ::before gives a second box on the same line),
+    // or one box two lines tall.
+    broken_chips: chips.filter(c => {
+      const lines = new Set([...c.getClientRects()].map(r => Math.round(r.bottom))).size;
+      const tall = c.getBoundingClientRect().height > 1.9 * size(c);
+      return lines > 1 || tall;
+    }).map(c => c.textContent.trim()),
+    chips: chips.length,
+    events_shown: summaries.filter(e => e.getClientRects().length).length,
+  };
+}"""
 
 
-def _print(browser, html_path, paper: str) -> tuple[bytes, dict]:
-    """The page printed to PDF, and what the print layout measures at that paper's width."""
-    context = browser.new_context(viewport={"width": PRINTABLE_PX[paper], "height": 900})
+def _print(browser, html_path) -> dict[str, tuple[list[str], dict]]:
+    """Each paper: the text of each printed page, and what the print layout measures."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
     context.route(
         "**/*",
         lambda route: (
@@ -36,58 +71,77 @@ def _print(browser, html_path, paper: str) -> tuple[bytes, dict]:
             else route.abort("blockedbyclient")
         ),
     )
+    printed: dict[str, tuple[list[str], dict]] = {}
     try:
         page = context.new_page()
         page.goto(html_path.as_uri(), wait_until="commit")
         page.wait_for_selector(MARKERS, timeout=20_000)
         page.emulate_media(media="print")
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        layout = page.evaluate(
-            """() => {
-              const svg = document.querySelector('.atlas-timeline');
-              const scale = svg ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
-                                : 1;
-              const texts = svg ? [...svg.querySelectorAll('text')] : [];
-              const chips = [...document.querySelectorAll('.atlas-badge, .atlas-link')];
-              return {
-                timeline_px: texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale),
-                broken_chips: chips.filter(c => {
-                  const lines = c.getClientRects().length;
-                  const tall = c.getBoundingClientRect().height >
-                               1.9 * parseFloat(getComputedStyle(c).fontSize);
-                  return lines > 1 || tall;
-                }).map(c => c.textContent.trim()),
-                chips: chips.length,
-              };
-            }"""
-        )
-        return page.pdf(format=paper, print_background=True), layout
+        for paper, width_mm in PAPERS.items():
+            width = round((width_mm - SIDE_MARGINS_MM) * MM)
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_function(f"() => document.documentElement.clientWidth === {width}")
+            layout = page.evaluate(MEASURE)
+            pdf = page.pdf(format=paper, print_background=True)
+            texts = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+            printed[paper] = texts, layout
     finally:
         context.close()
+    return printed
 
 
-def _pages(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+def _check_legible(layout: dict, events: int) -> None:
+    """Every event printed; the events in 8 pt or more, the notes and chips in 7 pt or more,
+    the timeline's words in 8 pt or more, no chip broken across lines."""
+    assert layout["events_shown"] == events
+    for key, floor in (("body_pt", 8), ("timeline_pt", 8), ("note_pt", 7), ("chip_pt", 7)):
+        sizes = sorted(layout[key])
+        assert sizes and sizes[0] >= floor - 0.01, (key, json.dumps(sizes[:3]))  # px rounding
+    assert layout["broken_chips"] == []
 
 
-@pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_the_whole_dataset_prints_compactly_with_no_blank_page(browser, tmp_path, paper):
-    path = export(shipped_atlas(), Filters(), "html", tmp_path / "all.html")
-    pdf, layout = _print(browser, path, paper)
-    pages = _pages(pdf)
-    assert len(pages) <= WHOLE_DATASET_PAGES + (paper == "Letter"), len(pages)
-    assert all(len(text.strip()) > 300 for text in pages), [len(t) for t in pages]
-    assert layout["chips"] > 100 and layout["broken_chips"] == []
-    points = [px * 72 / 96 for px in layout["timeline_px"]]
-    assert points and min(points) >= 8.0, json.dumps(sorted(points)[:3])
+def _check_no_blank_page(texts: list[str]) -> None:
+    assert all(len(text.strip()) > 300 for text in texts), [len(t.strip()) for t in texts]
 
 
-@pytest.mark.parametrize("site", ["S1", "S5"])
-def test_one_site_prints_in_a_few_full_pages(browser, tmp_path, site):
-    path = export(shipped_atlas(), Filters(site_ids=frozenset({site})), "html", tmp_path / "s.html")
-    for paper in ("A4", "Letter"):
-        pdf, layout = _print(browser, path, paper)
-        pages = _pages(pdf)
-        assert len(pages) <= ONE_SITE_PAGES, (paper, len(pages))
-        assert all(len(text.strip()) > 300 for text in pages), [len(t) for t in pages]
-        assert layout["broken_chips"] == []
+def _check_every_note(texts: list[str], atlas, filters: Filters) -> None:
+    """Every cited source is a numbered note: the last number starts a line of the last page."""
+    last = len(cited_sources(atlas, filter_events(atlas, filters)))
+    assert re.search(rf"^{last}\. ", texts[-1], re.M), last
+
+
+def test_the_whole_dataset_prints_on_six_pages_with_no_blank_page(browser, tmp_path):
+    atlas = shipped_atlas()
+    path = export(atlas, Filters(), "html", tmp_path / "all.html")
+    for paper, (texts, layout) in _print(browser, path).items():
+        assert len(texts) <= WHOLE_DATASET_PAGES, (paper, len(texts))
+        _check_no_blank_page(texts)
+        _check_legible(layout, len(atlas.events))
+        assert layout["chips"] > 100
+        _check_every_note(texts, atlas, Filters())
+
+
+def test_one_lesson_step_prints_on_one_page(browser, tmp_path):
+    """Step 7 (Masyaf: four events, nine sources): a page, not the 2 of before."""
+    atlas = shipped_atlas()
+    step = shipped_lessons()[0].steps[6]
+    filters = step_filters(step, atlas)
+    path = export(atlas, filters, "html", tmp_path / "step.html")
+    for paper, (texts, layout) in _print(browser, path).items():
+        assert len(texts) == 1, (paper, len(texts))
+        _check_no_blank_page(texts)
+        _check_legible(layout, len(filter_events(atlas, filters)))
+        _check_every_note(texts, atlas, filters)
+
+
+def test_one_site_prints_on_one_page(browser, tmp_path):
+    """S6 (Jabal Taqsis: two events, eight sources): a page, not the 2 of before."""
+    atlas = shipped_atlas()
+    filters = Filters(site_ids=frozenset({"S6"}))
+    path = export(atlas, filters, "html", tmp_path / "site.html")
+    for paper, (texts, layout) in _print(browser, path).items():
+        assert len(texts) == 1, (paper, len(texts))
+        _check_no_blank_page(texts)
+        _check_legible(layout, len(filter_events(atlas, filters)))
+        _check_every_note(texts, atlas, filters)
