@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import mimetypes
 import re
 from pathlib import Path
@@ -38,6 +39,7 @@ from layers.map.assets import VENDOR_DIR, OfflineAssetError, local_file
 from layers.map.basemap import OFFLINE
 from layers.map.leaflet import script_json
 from layers.render import frontend
+from layers.render.frontend import ATLAS_STATIC_DIR
 from layers.render.html import events_table_html, legend_html, source_list, source_numbers
 from layers.render.style import plural
 from layers.render.templates import environment, render_from
@@ -70,6 +72,25 @@ _VIEWPORT = re.compile(r'<meta name="viewport".*?/>', re.S)
 
 # The page around the map, on screen and in print (static/atlas/bundle.css).
 BUNDLE_CSS = frontend.stylesheet("bundle.css")
+
+_FONT_URL = re.compile(r'url\("app/static/atlas/fonts/(?P<name>[\w.-]+\.ttf)"\)')
+
+
+@functools.cache
+def hangul_css() -> str:
+    """static/atlas/hangul.css with its font inlined as a data: URL: the Korean names in the
+    events render on a machine with no Korean font, from file:// too (11 kB), on screen
+    and in print (both offline pages use it)."""
+
+    def inline(match: re.Match[str]) -> str:
+        font = (ATLAS_STATIC_DIR / "fonts" / match["name"]).read_bytes()
+        return f'url("data:font/ttf;base64,{base64.b64encode(font).decode("ascii")}")'
+
+    css, found = _FONT_URL.subn(inline, frontend.stylesheet("hangul.css"))
+    if not found:
+        raise OfflineAssetError("hangul.css no longer names its font as the offline pages expect")
+    return css
+
 
 # Printing from a browser without ::details-content support: open every summary first.
 _PRINT_SCRIPT = (
@@ -182,7 +203,7 @@ def html_bundle(job: Job) -> bytes:
         prov=prov,
         shown=shown,
         head_assets=page.head,
-        bundle_css=Markup(BUNDLE_CSS),
+        bundle_css=Markup(hangul_css() + BUNDLE_CSS),
         map_id=fmap.get_name(),
         map_width=MAP_WIDTH_PX,
         map_height=MAP_HEIGHT_PX,

@@ -19,11 +19,8 @@ element). The Content-Security-Policy is the single-view bundle's.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
-import functools
-import re
 from typing import Any
 
 import folium
@@ -33,14 +30,12 @@ from markupsafe import Markup
 from layers.data.filters import filter_events, sites_shown
 from layers.data.lessons import Lesson, LessonStep, step_filters, step_view
 from layers.data.model import Atlas, DatedEvent
-from layers.export.bundle import BUNDLE_CSP, TEMPLATE_DIR, inline_script, map_page
+from layers.export.bundle import BUNDLE_CSP, TEMPLATE_DIR, hangul_css, inline_script, map_page
 from layers.export.provenance import cited_sources, filters_text, utc_stamp
 from layers.map import mapview
-from layers.map.assets import OfflineAssetError
 from layers.map.basemap import OFFLINE
 from layers.map.leaflet import SiteMarkers, script_json
 from layers.render import frontend
-from layers.render.frontend import ATLAS_STATIC_DIR
 from layers.render.html import legend_html, source_list, stage_legend_html, stage_step_html
 from layers.render.style import plural
 from layers.render.templates import environment, render_from
@@ -51,24 +46,6 @@ SCRIPTS = ("site-markers.js", "lesson-keys.js", "lesson-bundle.js")
 STYLES = ("lesson-bundle.css",)
 #: The largest file the lesson may make (issue 14: a USB stick, an e-mail attachment).
 MAX_BYTES = 3 * 1024 * 1024
-
-
-_FONT_URL = re.compile(r'url\("app/static/atlas/fonts/(?P<name>[\w.-]+\.ttf)"\)')
-
-
-@functools.cache
-def hangul_css() -> str:
-    """static/atlas/hangul.css with its font inlined as a data: URL: the Korean names in the
-    events render on a machine with no Korean font, from file:// too (11 kB)."""
-
-    def inline(match: re.Match[str]) -> str:
-        font = (ATLAS_STATIC_DIR / "fonts" / match["name"]).read_bytes()
-        return f'url("data:font/ttf;base64,{base64.b64encode(font).decode("ascii")}")'
-
-    css, found = _FONT_URL.subn(inline, frontend.stylesheet("hangul.css"))
-    if not found:
-        raise OfflineAssetError("hangul.css no longer names its font as lesson_bundle expects")
-    return css
 
 
 def lesson_file_name(atlas: Atlas, lesson: Lesson) -> str:
