@@ -85,14 +85,21 @@ def precision_text(site: Site) -> str:
     return f"within about {distance} ({p.precision_class.value}-level): {p.precision_note}"
 
 
+#: Events listed in a site's panel. A site of a hostile extra layer may carry 20,000: the
+#: panel lists the first ones and says how many more the filters leave out (issue 16).
+MAX_PANEL_EVENTS = 200
+
+
 def site_panel(atlas: Atlas, site: Site, events: list[DatedEvent]) -> str:
-    """The detail panel for one site and its shown events, in date order."""
+    """The detail panel for one site and its shown events, in date order (at most
+    `MAX_PANEL_EVENTS` listed, the count of the rest said)."""
     return str(
         render(
             "site_panel.html.j2",
             atlas=atlas,
             site=site,
-            events=events,
+            events=events[:MAX_PANEL_EVENTS],
+            total=len(events),
             precision=precision_text(site),
         )
     )

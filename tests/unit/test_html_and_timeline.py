@@ -129,3 +129,15 @@ def test_counts_agree_with_their_nouns():
     assert "1 event shown" in atlas_html.site_panel(atlas, site, atlas.events_at("S1")[:1])
     komid = atlas.entities["komid"]
     assert "1 event names it" in atlas_html.entity_panel(atlas, komid, one)
+
+
+def test_a_site_panel_lists_at_most_its_cap_and_says_how_many_more():
+    """A site of a hostile extra layer may carry 20,000 events (issue 16)."""
+    atlas = load_atlas()
+    site = atlas.sites["S1"]
+    events = atlas.events_at("S1")[:1] * (atlas_html.MAX_PANEL_EVENTS + 50)
+    panel = atlas_html.site_panel(atlas, site, events)
+    assert f"{len(events)} events shown" in panel
+    assert panel.count('<li class="atlas-event"') == atlas_html.MAX_PANEL_EVENTS
+    assert "The first 200 are listed; 50 more are not." in panel
+    assert "more are not" not in atlas_html.site_panel(atlas, site, events[:3])
