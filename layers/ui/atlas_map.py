@@ -1,8 +1,9 @@
 """The map and the detail panel beside it.
 
 The base map depends only on the basemap, so streamlit-folium keeps it (and the reader's
-zoom and pan) across reruns; markers and extra layers go in `feature_group_to_add`, and a
-"fly to" target moves the map without rebuilding it.
+zoom and pan) across reruns, and it is rendered once per process (layers/ui/
+folium_component.py); markers and extra layers go in the feature groups, and a "fly to"
+target moves the map without rebuilding it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from layers.data.model import events_citing, events_of_entity
 from layers.map import mapview
@@ -19,6 +19,7 @@ from layers.render import html as atlas_html
 from layers.render import summary
 from layers.state import keys, selection
 from layers.state.scene import Scene
+from layers.ui.folium_component import atlas_folium
 from layers.ui.page import caption, show_html
 from layers.ui.uploads import PageExtras
 
@@ -37,15 +38,14 @@ def atlas_map(scene: Scene, extras: PageExtras, *, present: bool = False) -> str
     ]
     if extras.shown_plain:
         groups.append(plain_layer_group(extras.shown_plain, published=extras.published))
-    result = st_folium(
-        mapview.base_map(scene.view.basemap),
+    result = atlas_folium(
+        scene.view.basemap,
+        groups,
         key=keys.MAP_KEY,
-        feature_group_to_add=groups,
         returned_objects=["last_object_clicked_tooltip"],
         center=fly[:2] if fly else None,
         zoom=fly[2] if fly else None,
         height=600,
-        use_container_width=True,
     )
     return (result or {}).get("last_object_clicked_tooltip")
 
