@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from layers.data.filters import Filters, filter_events, sites_shown
@@ -29,6 +30,15 @@ class Scene:
     events: list[DatedEvent]  # in date order
     sites: list[Site]  # located sites with a shown event, in layer order
     highlight: frozenset[str]  # event ids: the lesson step's, and rows picked in the table
+
+    @cached_property
+    def event_ids(self) -> tuple[str, ...]:
+        """The shown events' ids in order: with the atlas, a key for what shows them."""
+        return tuple(dated.id for dated in self.events)
+
+    @cached_property
+    def site_ids(self) -> tuple[str, ...]:
+        return tuple(site.id for site in self.sites)
 
     def events_at(self, site_id: str) -> list[DatedEvent]:
         return [dated for dated in self.events if site_id in dated.event.site_ids]

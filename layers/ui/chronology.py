@@ -1,5 +1,6 @@
 """The chronology under the map: the SVG timeline and the events table, or a sortable table
-whose picked rows ring their sites on the map."""
+whose picked rows ring their sites on the map. Their HTML is kept per atlas and shown
+events (layers/ui/view_cache.py): a rerun that shows the same events renders nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from layers.render import html as atlas_html
 from layers.render import table, timeline
 from layers.state import keys
 from layers.state.scene import Scene
-from layers.ui.page import caption, show_html
+from layers.ui.page import caption, show_block, show_html
+from layers.ui.view_cache import kept_block
 
 
 def chronology(scene: Scene) -> None:
@@ -36,11 +38,24 @@ def chronology(scene: Scene) -> None:
             "grades), or choose “Sortable table” above.</div>"
         )
     else:
+        atlas, ids = scene.atlas, scene.event_ids
         first, last = scene.view.years
-        show_html(timeline.timeline_svg(scene.atlas, scene.events, first, last))
-        show_html(timeline.timeline_legend())
-        show_html(
-            atlas_html.events_table_html(scene.atlas, scene.events, highlight=scene.highlight)
+        show_block(
+            kept_block(
+                atlas,
+                ("timeline", ids, first, last),
+                lambda: timeline.timeline_svg(atlas, scene.events, first, last),
+            )
+        )
+        show_block(kept_block(atlas, ("legend",), timeline.timeline_legend))
+        show_block(
+            kept_block(
+                atlas,
+                ("table", ids, scene.highlight),
+                lambda: atlas_html.events_table_html(
+                    atlas, scene.events, highlight=scene.highlight
+                ),
+            )
         )
 
 

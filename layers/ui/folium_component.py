@@ -106,8 +106,8 @@ def prepared_base(basemap: str) -> PreparedBase:
         header=header,
         html=html,
         map_id=sf.get_full_id(fmap),
-        css_links=tuple(css),
-        js_links=tuple(js),
+        css_links=tuple(dict.fromkeys(css)),
+        js_links=tuple(dict.fromkeys(js)),
         bounds=_bounds(fmap),
         zoom=fmap.options.get("zoom"),
     )
@@ -124,22 +124,21 @@ def _component_key(basemap: str, key: str) -> str:
     return sf.generate_js_hash(prepared_base(basemap).script, key, False)
 
 
-def feature_groups_script(groups: Sequence[folium.FeatureGroup]) -> str:
-    """The feature groups' script, as st_folium writes it for ``feature_group_to_add``.
+def feature_group_script(group: folium.FeatureGroup, idx: int) -> str:
+    """The script of the ``idx``-th feature group, as st_folium writes it for
+    ``feature_group_to_add``: what changes from run to run, sent beside the base map.
 
-    They are added to a small scratch map named as the prepared one ("map_div"), never to
-    the shared base map, which must not change once prepared."""
+    The group is added to a small scratch map named as the prepared one ("map_div"), never
+    to the shared base map, which must not change once prepared. Feature groups bring no
+    assets of their own (tests/unit/test_folium_component.py checks it)."""
     scratch = folium.Map(tiles=None)
     scratch._id = "div"
-    return "".join(
-        sf._get_feature_group_string(group, map=scratch, idx=idx)
-        for idx, group in enumerate(groups)
-    )
+    return sf._get_feature_group_string(group, map=scratch, idx=idx)
 
 
 def atlas_folium(
     basemap: str,
-    groups: Sequence[folium.FeatureGroup],
+    groups_script: str,
     *,
     key: str,
     returned_objects: Sequence[str],
@@ -148,11 +147,11 @@ def atlas_folium(
     height: int = 700,
 ) -> dict[str, Any] | None:
     """``st_folium(mapview.base_map(basemap), key=key, feature_group_to_add=groups,
-    use_container_width=True, ...)``, with the base map prepared once per process."""
+    use_container_width=True, ...)``, with the base map prepared once per process;
+    ``groups_script`` is the groups' `feature_group_script`, joined in order."""
     choice = basemap if basemap in _basemaps() else OFFLINE  # as apply_basemap falls back
     base = prepared_base(choice)
     hash_key = _component_key(choice, key)
-    css, js = _assets(groups)
     defaults = {"bounds": base.bounds, "zoom": base.zoom}
     wanted = {name: defaults.get(name) for name in _DEFAULT_OBJECTS if name in returned_objects}
 
@@ -171,12 +170,12 @@ def atlas_folium(
         default=wanted,
         zoom=zoom,
         center=center,
-        feature_group=feature_groups_script(groups),
+        feature_group=groups_script,
         return_on_hover=False,
         layer_control=None,
         pixelated=False,
-        css_links=list(dict.fromkeys([*base.css_links, *css])),
-        js_links=list(dict.fromkeys([*base.js_links, *js])),
+        css_links=list(base.css_links),
+        js_links=list(base.js_links),
         on_change=on_change,
         wrap_longitude=False,
     )

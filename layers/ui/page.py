@@ -34,7 +34,13 @@ def one_block(fragment: str) -> str:
 
 def show_html(fragment: str) -> None:
     """Show an escaped HTML fragment built by layers.render.html or layers.render.timeline."""
-    st.markdown(one_block(fragment), unsafe_allow_html=True)
+    show_block(one_block(fragment))
+
+
+def show_block(block: str) -> None:
+    """Show a fragment already passed through `one_block` (a kept one: folding the
+    chronology's table again cost ~2 ms a rerun)."""
+    st.markdown(block, unsafe_allow_html=True)
 
 
 def widget_label(text: object) -> str:

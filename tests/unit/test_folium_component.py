@@ -41,6 +41,12 @@ def _groups(highlight: frozenset[str], present: bool, plain: bool) -> list:
     return groups
 
 
+def _script(groups: list) -> str:
+    return "".join(
+        folium_component.feature_group_script(group, idx) for idx, group in enumerate(groups)
+    )
+
+
 def _sent(monkeypatch: pytest.MonkeyPatch, draw) -> dict[str, Any]:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(sf, "_component_func", lambda **kwargs: calls.append(kwargs))
@@ -85,7 +91,7 @@ def test_the_component_gets_what_st_folium_sends(
             monkeypatch,
             lambda: folium_component.atlas_folium(
                 basemap,
-                _groups(highlight, present, plain),
+                _script(_groups(highlight, present, plain)),
                 key="map",
                 returned_objects=["last_object_clicked_tooltip"],
                 center=center,
@@ -102,7 +108,7 @@ def test_an_unknown_basemap_draws_the_offline_map(monkeypatch: pytest.MonkeyPatc
         return _sent(
             monkeypatch,
             lambda: folium_component.atlas_folium(
-                choice, _groups(frozenset(), False, False), key="map", returned_objects=[]
+                choice, _script(_groups(frozenset(), False, False)), key="map", returned_objects=[]
             ),
         )
 
