@@ -10,6 +10,7 @@ for the few fragments still built outside a template (the tooltip; other layers'
 
 from __future__ import annotations
 
+import functools
 import html
 
 from layers.data.model import Atlas, DatedEvent, Site
@@ -115,7 +116,9 @@ def popup_html(atlas: Atlas, site: Site, events: list[DatedEvent]) -> str:
     )
 
 
+@functools.cache
 def legend_html() -> str:
+    """The marker key (the same every time: rendered once per process)."""
     return str(render("legend.html.j2", styles=[*GRADE_STYLES.values(), NO_LINK_STYLE]))
 
 
