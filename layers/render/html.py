@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Sequence
+
+from markupsafe import Markup
 
 from layers.data.model import Atlas, DatedEvent, Site
 from layers.data.schema import Entity, Event, Grade, LinkType, Source
@@ -141,20 +144,33 @@ _TABLE_COLUMNS = (
 )
 
 
+def event_row_html(atlas: Atlas, dated: DatedEvent, highlighted: bool = False) -> Markup:
+    """One event's row of `events_table_html` (escaped): the page keeps each row, so a
+    view with other filters renders only the rows it has not shown before."""
+    return render(
+        "events_table_row.html.j2",
+        atlas=atlas,
+        dated=dated,
+        highlighted=highlighted,
+        columns=_TABLE_COLUMNS,
+    )
+
+
 def events_table_html(
-    atlas: Atlas, events: list[DatedEvent], highlight: set[str] | frozenset[str] = frozenset()
+    atlas: Atlas,
+    events: list[DatedEvent],
+    highlight: set[str] | frozenset[str] = frozenset(),
+    *,
+    rows: Sequence[Markup] | None = None,
 ) -> str:
     """Every shown event as an accessible table; the summary opens on demand; rows in
-    `highlight` (a lesson step's events) are marked."""
-    return str(
-        render(
-            "events_table.html.j2",
-            atlas=atlas,
-            events=events,
-            highlight=highlight,
-            columns=_TABLE_COLUMNS,
-        )
-    )
+    `highlight` (a lesson step's events) are marked. ``rows``: the events' rows as
+    `event_row_html` rendered them, in order (rendered here when not given)."""
+    if rows is None:
+        rows = [event_row_html(atlas, dated, dated.id in highlight) for dated in events]
+    if len(rows) != len(events) or not all(isinstance(row, Markup) for row in rows):
+        raise ValueError("rows must be event_row_html's Markup, one per event")
+    return str(render("events_table.html.j2", events=events, rows=rows, columns=_TABLE_COLUMNS))
 
 
 def lesson_step_html(

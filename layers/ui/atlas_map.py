@@ -18,11 +18,11 @@ from layers.map.plain_layers import plain_layer_group
 from layers.render import html as atlas_html
 from layers.render import summary
 from layers.state import keys, selection
+from layers.state.memo import kept
 from layers.state.scene import Scene
 from layers.ui.folium_component import atlas_folium, feature_group_script
-from layers.ui.page import caption, show_block
+from layers.ui.page import caption, kept_block, show_block
 from layers.ui.uploads import PageExtras
-from layers.ui.view_cache import kept, kept_block
 
 
 def atlas_map(scene: Scene, extras: PageExtras, *, present: bool = False) -> str | None:

@@ -3,14 +3,15 @@ rerun throttle (layers/ui/rerun_throttle.py, 4 runs a second after a burst of 5)
 space them out on purpose. It is lifted here, so these tests measure behaviour, not the
 throttle; tests/unit/test_load_limits.py and tests/browser/test_hostile_load.py test it.
 
-The page's kept HTML (layers/ui/view_cache.py) is forgotten before each test, so a test
+What the page keeps per atlas (layers/state/memo.py) is forgotten before each test, so a test
 that breaks a renderer sees it called."""
 
 from __future__ import annotations
 
 import pytest
 
-from layers.ui import rerun_throttle, view_cache
+from layers.state import memo
+from layers.ui import rerun_throttle
 
 
 @pytest.fixture(autouse=True)
@@ -20,4 +21,4 @@ def no_rerun_throttle(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def nothing_kept() -> None:
-    view_cache.clear()
+    memo.clear()
