@@ -179,9 +179,20 @@ def place_rows() -> list[list[Any]]:
     return [[p.lat, p.lon, p.name, p.name_ar, p.min_zoom] for p in places()]
 
 
+def _online_config(path: Path) -> dict[str, Any]:
+    """The online tiles' file, read again only when it changes (the sidebar asks for the
+    choices on every rerun)."""
+    return _read_config(path, path.stat().st_mtime_ns)
+
+
+@cache
+def _read_config(path: Path, _mtime_ns: int) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def basemap_choices(path: Path = ONLINE_TILES_FILE) -> dict[str, str]:
     """Basemap id -> label for the basemap picker; the offline map comes first."""
-    config = json.loads(path.read_text(encoding="utf-8"))
+    config = _online_config(path)
     online = {entry["id"]: f"{entry['name']} (needs internet)" for entry in config["layers"]}
     return {OFFLINE: "Offline map (Natural Earth, no internet needed)", **online}
 
@@ -204,7 +215,7 @@ def online_tile_layers(path: Path = ONLINE_TILES_FILE) -> dict[str, folium.TileL
 
     Never added by default: they need the internet and reveal the viewed area.
     """
-    config = json.loads(path.read_text(encoding="utf-8"))
+    config = _online_config(path)
     return {
         entry["id"]: folium.TileLayer(
             tiles=entry["url"],

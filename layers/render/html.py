@@ -10,8 +10,11 @@ for the few fragments still built outside a template (the tooltip; other layers'
 
 from __future__ import annotations
 
+import functools
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+
+from markupsafe import Markup
 
 from layers.data.lessons import StepImage
 from layers.data.model import Atlas, DatedEvent, Site
@@ -128,7 +131,9 @@ def popup_html(atlas: Atlas, site: Site, events: list[DatedEvent]) -> str:
     )
 
 
+@functools.cache
 def legend_html() -> str:
+    """The marker key (the same every time: rendered once per process)."""
     return str(render("legend.html.j2", styles=[*GRADE_STYLES.values(), NO_LINK_STYLE]))
 
 
@@ -160,26 +165,42 @@ _TABLE_COLUMNS = (
 )
 
 
+def event_row_html(
+    atlas: Atlas,
+    dated: DatedEvent,
+    highlighted: bool = False,
+    notes: Mapping[str, int] | None = None,
+) -> Markup:
+    """One event's row of `events_table_html` (escaped): the page keeps each row, so a
+    view with other filters renders only the rows it has not shown before."""
+    return render(
+        "events_table_row.html.j2",
+        atlas=atlas,
+        dated=dated,
+        highlighted=highlighted,
+        columns=_TABLE_COLUMNS,
+        notes=notes,
+    )
+
+
 def events_table_html(
     atlas: Atlas,
     events: list[DatedEvent],
     highlight: set[str] | frozenset[str] = frozenset(),
+    *,
     notes: Mapping[str, int] | None = None,
+    rows: Sequence[Markup] | None = None,
 ) -> str:
     """Every shown event as an accessible table; the summary opens on demand; rows in
     `highlight` (a lesson step's events) are marked. With `notes` (`source_numbers` of the
     source list printed beside it) each source also gets its note number, a link to the
-    list: the printed handout shows the numbers alone."""
-    return str(
-        render(
-            "events_table.html.j2",
-            atlas=atlas,
-            events=events,
-            highlight=highlight,
-            columns=_TABLE_COLUMNS,
-            notes=notes,
-        )
-    )
+    list: the printed handout shows the numbers alone. ``rows``: the events' rows as
+    `event_row_html` rendered them, in order (rendered here when not given)."""
+    if rows is None:
+        rows = [event_row_html(atlas, dated, dated.id in highlight, notes) for dated in events]
+    if len(rows) != len(events) or not all(isinstance(row, Markup) for row in rows):
+        raise ValueError("rows must be event_row_html's Markup, one per event")
+    return str(render("events_table.html.j2", events=events, rows=rows, columns=_TABLE_COLUMNS))
 
 
 def lesson_step_html(

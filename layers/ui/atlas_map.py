@@ -1,8 +1,9 @@
 """The map and the detail panel beside it.
 
 The base map depends only on the basemap, so streamlit-folium keeps it (and the reader's
-zoom and pan) across reruns; markers and extra layers go in `feature_group_to_add`, and a
-"fly to" target moves the map without rebuilding it.
+zoom and pan) across reruns, and it is rendered once per process (layers/ui/
+folium_component.py); markers and extra layers go in the feature groups, and a "fly to"
+target moves the map without rebuilding it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from collections.abc import MutableMapping
 from typing import Any
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from layers.data.model import Atlas, events_citing, events_of_entity
 from layers.map import mapview
@@ -19,8 +19,10 @@ from layers.map.plain_layers import plain_layer_group
 from layers.render import html as atlas_html
 from layers.render import summary
 from layers.state import keys, selection
+from layers.state.memo import kept
 from layers.state.scene import Scene
-from layers.ui.page import caption, show_html
+from layers.ui.folium_component import atlas_folium, feature_group_script
+from layers.ui.page import caption, kept_block, show_block
 from layers.ui.uploads import PageExtras
 
 
@@ -41,22 +43,33 @@ def atlas_map(scene: Scene, extras: PageExtras, *, present: bool = False) -> Non
     (static/atlas/stage.css)."""
     state = st.session_state
     fly = state.get(keys.FLY_KEY)
-    groups = [
-        mapview.site_layer(
-            scene.atlas, scene.sites, scene.events, highlight=scene.highlight, present=present
+    scripts = [
+        kept(
+            scene.atlas,
+            ("markers", scene.site_ids, scene.event_ids, scene.highlight, present),
+            lambda: feature_group_script(
+                mapview.site_layer(
+                    scene.atlas,
+                    scene.sites,
+                    scene.events,
+                    highlight=scene.highlight,
+                    present=present,
+                ),
+                0,
+            ),
         )
     ]
     if extras.shown_plain:
-        groups.append(plain_layer_group(extras.shown_plain, published=extras.published))
-    st_folium(
-        mapview.base_map(scene.view.basemap),
+        group = plain_layer_group(extras.shown_plain, published=extras.published)
+        scripts.append(feature_group_script(group, 1))
+    atlas_folium(
+        scene.view.basemap,
+        "".join(scripts),
         key=selection.map_key(state),
-        feature_group_to_add=groups,
         returned_objects=["last_object_clicked_tooltip"],
         center=fly[:2] if fly else None,
         zoom=fly[2] if fly else None,
         height=600,
-        use_container_width=True,
     )
 
 
@@ -64,7 +77,14 @@ def view_in_words(scene: Scene) -> None:
     """The view's summary in sentences (for screen readers, and for reading without the
     map). Drawn under the map and the panel, so that on a phone the panel comes straight
     after the map."""
-    caption(summary.view_summary(scene.atlas, scene.filters, scene.events, scene.sites))
+    atlas = scene.atlas
+    caption(
+        kept(
+            atlas,
+            ("summary", scene.filters, scene.event_ids, scene.site_ids),
+            lambda: summary.view_summary(atlas, scene.filters, scene.events, scene.sites),
+        )
+    )
 
 
 def detail(scene: Scene) -> None:
@@ -84,12 +104,33 @@ def detail(scene: Scene) -> None:
     view = scene.view
     if view.entity is not None:
         entity = atlas.entities[view.entity]
-        show_html(atlas_html.entity_panel(atlas, entity, events_of_entity(atlas, entity.id)))
+        panel = kept_block(
+            atlas,
+            ("entity", entity.id),
+            lambda: atlas_html.entity_panel(atlas, entity, events_of_entity(atlas, entity.id)),
+        )
     elif view.event is not None:
-        shown = any(dated.id == view.event for dated in scene.events)
-        show_html(atlas_html.event_card(atlas, atlas.events_by_id[view.event], shown=shown))
+        dated = atlas.events_by_id[view.event]
+        shown = dated.id in scene.event_ids
+        panel = kept_block(
+            atlas,
+            ("event", dated.id, shown),
+            lambda: atlas_html.event_card(atlas, dated, shown=shown),
+        )
     elif view.source is not None:
         source = atlas.sources[view.source]
-        show_html(atlas_html.source_card(atlas, source, events_citing(atlas, source.id)))
+        panel = kept_block(
+            atlas,
+            ("source", source.id),
+            lambda: atlas_html.source_card(atlas, source, events_citing(atlas, source.id)),
+        )
     elif site_id:
-        show_html(atlas_html.site_panel(atlas, atlas.sites[site_id], scene.events_at(site_id)))
+        site = atlas.sites[site_id]
+        panel = kept_block(
+            atlas,
+            ("site", site.id, scene.event_ids),
+            lambda: atlas_html.site_panel(atlas, site, scene.events_at(site.id)),
+        )
+    else:
+        return
+    show_block(panel)

@@ -1,5 +1,6 @@
 """The chronology under the map: the SVG timeline and the events table, or a sortable table
-whose picked rows ring their sites on the map."""
+whose picked rows ring their sites on the map. Their HTML is kept per atlas and shown
+events (layers/state/memo.py): a rerun that shows the same events renders nothing."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from layers.data.model import Atlas
 from layers.render import html as atlas_html
 from layers.render import table, timeline
 from layers.state import keys
+from layers.state.memo import kept_row
 from layers.state.scene import Scene
-from layers.ui.page import caption, show_html
+from layers.ui.page import caption, kept_block, show_block, show_html
 
 
 def chronology(scene: Scene) -> None:
@@ -36,12 +38,32 @@ def chronology(scene: Scene) -> None:
             "grades), or choose “Sortable table” above.</div>"
         )
     else:
+        atlas, ids = scene.atlas, scene.event_ids
         first, last = scene.view.years
-        show_html(timeline.timeline_svg(scene.atlas, scene.events, first, last))
-        show_html(timeline.timeline_legend())
-        show_html(
-            atlas_html.events_table_html(scene.atlas, scene.events, highlight=scene.highlight)
+        show_block(
+            kept_block(
+                atlas,
+                ("timeline", ids, first, last),
+                lambda: timeline.timeline_svg(atlas, scene.events, first, last),
+            )
         )
+        show_block(kept_block(atlas, ("legend",), timeline.timeline_legend))
+        show_block(kept_block(atlas, ("table", ids, scene.highlight), lambda: _table(scene)))
+
+
+def _table(scene: Scene) -> str:
+    """The events table, from the rows kept for the atlas: a view never drawn before
+    renders only the rows no view has shown yet (most of the table's ~15 ms)."""
+    atlas, highlight = scene.atlas, scene.highlight
+    rows = [
+        kept_row(
+            atlas,
+            (dated.id, dated.id in highlight),
+            lambda dated=dated: atlas_html.event_row_html(atlas, dated, dated.id in highlight),
+        )
+        for dated in scene.events
+    ]
+    return atlas_html.events_table_html(atlas, scene.events, highlight, rows=rows)
 
 
 def events_table(atlas: Atlas, events: list) -> None:

@@ -10,11 +10,13 @@ interpret the rest.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 
 import streamlit as st
 
 from layers.extra import md_escape
 from layers.render.html import esc
+from layers.state.memo import kept
 
 _NEWLINES = re.compile(r"\s*\n\s*")
 # What can make Markdown of a one-line label: links and images ([...]), HTML and
@@ -34,7 +36,19 @@ def one_block(fragment: str) -> str:
 
 def show_html(fragment: str) -> None:
     """Show an escaped HTML fragment built by layers.render.html or layers.render.timeline."""
-    st.markdown(one_block(fragment), unsafe_allow_html=True)
+    show_block(one_block(fragment))
+
+
+def kept_block(atlas: object, key: Hashable, render: Callable[[], str]) -> str:
+    """An HTML fragment kept with the atlas (layers/state/memo.py), folded as
+    `show_block` takes it."""
+    return kept(atlas, key, lambda: one_block(render()))
+
+
+def show_block(block: str) -> None:
+    """Show a fragment already passed through `one_block` (a kept one: folding the
+    chronology's table again cost ~2 ms a rerun)."""
+    st.markdown(block, unsafe_allow_html=True)
 
 
 def widget_label(text: object) -> str:

@@ -22,6 +22,7 @@ from layers.render.style import GRADE_BASIS_LABELS, GRADE_STYLES, LINK_LABELS
 from layers.state import keys, selection
 from layers.state import lesson_player as presenter
 from layers.state import url as urlstate
+from layers.state.memo import kept
 from layers.state.reset import reset_view
 from layers.state.scene import Scene
 from layers.ui.figure_download import figure_button
@@ -205,7 +206,7 @@ def export_buttons(atlas: Atlas, filters: Filters, events: list) -> None:
     """Downloads of the shown events; each file is built only when its button is clicked.
     The labels say how many rows the files hold for how many events (an event at two
     sites is two rows), and the file names carry the filters and the day."""
-    held = export.rows_and_events(events)
+    held = kept(atlas, ("rows and events", filters), lambda: export.rows_and_events(events))
     now = dt.datetime.now(dt.UTC)
     with st.popover("Download the shown events", icon=":material/download:"):
         for fmt, label in EXPORT_LABELS.items():

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from layers.data.load import load_atlas
 from layers.render import html as atlas_html
 from layers.render.timeline import timeline_svg
@@ -141,3 +143,19 @@ def test_a_site_panel_lists_at_most_its_cap_and_says_how_many_more():
     assert panel.count('<li class="atlas-event"') == atlas_html.MAX_PANEL_EVENTS
     assert "The first 200 are listed; 50 more are not." in panel
     assert "more are not" not in atlas_html.site_panel(atlas, site, events[:3])
+
+
+def test_the_table_from_kept_rows_is_the_table_and_takes_only_rendered_rows():
+    """The page builds the events table from rows it keeps (layers/ui/chronology.py): the
+    same HTML as rendering it whole, and nothing but `event_row_html`'s escaped rows."""
+    atlas = load_atlas()
+    events = list(atlas.events[:6])
+    highlight = frozenset({events[1].id})
+    rows = [atlas_html.event_row_html(atlas, e, e.id in highlight) for e in events]
+    whole = atlas_html.events_table_html(atlas, events, highlight)
+    assert atlas_html.events_table_html(atlas, events, highlight, rows=rows) == whole
+    assert whole.count('class="atlas-highlight"') == 1
+    with pytest.raises(ValueError):
+        atlas_html.events_table_html(atlas, events, rows=[str(row) for row in rows])
+    with pytest.raises(ValueError):
+        atlas_html.events_table_html(atlas, events, rows=rows[:-1])
