@@ -48,6 +48,7 @@ def test_hostile_text_in_a_record_renders_escaped_through_a_template(tmp_path):
         atlas=atlas,
         site=site,
         events=list(atlas.events),
+        total=len(atlas.events),
         precision=HOSTILE,  # text handed over by Python is escaped too
     )
     assert "<script" not in panel and "<img" not in panel
