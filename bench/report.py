@@ -193,6 +193,16 @@ def build_table(
             f"≤ {TARGET_BIG_LAYER_RERUN_S:.2f} s",
             met_le(median(with_layer), TARGET_BIG_LAYER_RERUN_S),
         )
+        fresh = (events.get("app-new-view") or {}).get("runs_s")
+        if fresh:
+            row(
+                f"Same, a view not drawn before (page parts rebuilt), median (n={len(fresh)})",
+                median(fresh),
+                median(without) if without else None,
+                "s",
+                f"≤ {TARGET_BIG_LAYER_RERUN_S:.2f} s",
+                met_le(median(fresh), TARGET_BIG_LAYER_RERUN_S),
+            )
     if reruns:
         a, b = reruns.get("app"), reruns.get("bare")
         av = [x * 1000 for x in a["runs_s"]] if a else []
@@ -207,6 +217,18 @@ def build_table(
             met_le(median(av), TARGET_RERUN_MS),
         )
         row("Script rerun, AppTest at.run(), p95", percentile(av, 95), percentile(bv, 95), "ms")
+        fresh = reruns.get("app-new-view")
+        if fresh:
+            fv = [x * 1000 for x in fresh["runs_s"]]
+            row(
+                f"Script rerun of a view not drawn before (page parts rebuilt), median "
+                f"(n={len(fv)})",
+                median(fv),
+                median(bv),
+                "ms",
+                f"app ≤ {TARGET_RERUN_MS:.0f} ms",
+                met_le(median(fv), TARGET_RERUN_MS),
+            )
         row(
             "First AppTest run (imports, caches; 1 sample)",
             a and a["first_s"] * 1000,

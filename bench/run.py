@@ -127,8 +127,15 @@ def ensure_static_link() -> str:
 # --------------------------------------------------------------------------- AppTest reruns
 
 
-def measure_reruns(script: Path, runs: int, warmup: int, budget: Budget) -> dict[str, Any]:
+def measure_reruns(
+    script: Path, runs: int, warmup: int, budget: Budget, *, new_view: bool = False
+) -> dict[str, Any]:
+    """AppTest reruns of ``script``. An unchanged rerun finds the page's parts kept
+    (layers/state/memo.py); with ``new_view`` they are dropped before every run, as for a
+    view no session has drawn yet (the base map stays prepared: it is once per process)."""
     from streamlit.testing.v1 import AppTest
+
+    from layers.state import memo
 
     at = AppTest.from_file(str(script), default_timeout=60)
     t0 = time.perf_counter()
@@ -141,6 +148,8 @@ def measure_reruns(script: Path, runs: int, warmup: int, budget: Budget) -> dict
     times = []
     for _ in range(runs):
         budget.check(2)
+        if new_view:
+            memo.clear()
         t0 = time.perf_counter()
         at.run()
         times.append(time.perf_counter() - t0)
@@ -165,16 +174,21 @@ def measure_big_layer(args, budget: Budget, errors: list[str], result: dict[str,
     result["events"] = {}
     with tempfile.TemporaryDirectory(prefix="atlas-bench-events-") as tmp:
         (Path(tmp) / "events.geojson").write_bytes(schema_events_layer(BIG_LAYER_EVENTS))
-        for name, folder in (("bare", None), ("app", tmp)):
+        for name, folder, new_view in (
+            ("bare", None, False),
+            ("app", tmp, False),
+            ("app-new-view", tmp, True),
+        ):
             previous = os.environ.pop("ATLAS_EXTRA_LAYERS", None)
             if folder:
                 os.environ["ATLAS_EXTRA_LAYERS"] = folder
             try:
                 budget.check(10)
-                r = measure_reruns(APP_SCRIPT, args.events_runs, 2, budget)
+                r = measure_reruns(APP_SCRIPT, args.events_runs, 2, budget, new_view=new_view)
                 result["events"][name] = r
                 log(
-                    f"  {'with' if folder else 'without'} the layer: first run "
+                    f"  {'with' if folder else 'without'} the layer"
+                    f"{', a view not drawn before' if new_view else ''}: first run "
                     f"{r['first_s']:.2f} s, median rerun {median(r['runs_s']):.3f} s"
                 )
             except Exception as exc:
@@ -349,10 +363,17 @@ def run_reruns(args, budget: Budget, errors: list[str], result: dict[str, Any]) 
         "timed at.run() per script, in this process):"
     )
     result["reruns"] = {}
-    for name, script in (("app", APP_SCRIPT), ("bare", BARE_SCRIPT)):
+    runs = (
+        ("app", APP_SCRIPT, False),
+        ("app-new-view", APP_SCRIPT, True),
+        ("bare", BARE_SCRIPT, False),
+    )
+    for name, script, new_view in runs:
         try:
             budget.check(5)
-            r = measure_reruns(script, args.rerun_runs, args.rerun_warmup, budget)
+            r = measure_reruns(
+                script, args.rerun_runs, args.rerun_warmup, budget, new_view=new_view
+            )
             result["reruns"][name] = r
             log(
                 f"  {name}: first run {r['first_s'] * 1000:.0f} ms, median "
