@@ -23,7 +23,9 @@ SIZE_LABELS = {"a4": "A4", "letter": "Letter", "16:9": "16:9 slide"}
 def figure_button(scene: Scene) -> None:
     """A figure of what the map shows: format and page size, then one download button."""
     atlas, filters, highlight = scene.atlas, scene.filters, scene.highlight
-    with st.popover("Figure of the map", icon=":material/image:"):
+    # An expander, not a popover: at the foot of a long sidebar a popover this tall could
+    # open below the screen, out of reach (found by a fresh-clone CI run).
+    with st.expander("Figure of the map", icon=":material/image:"):
         fmt = st.radio(
             "Format", list(FIGURE_LABELS), format_func=FIGURE_LABELS.get,
             key=keys.FIGURE_FORMAT_KEY, horizontal=True,

@@ -23,7 +23,9 @@ def _download(page) -> bytes:
 
 def test_download_figure_serves_a_png_and_an_svg_of_the_map(page, app_url):
     goto_app(page, app_url)
-    page.get_by_role("button", name="Figure of the map").click()
+    page.get_by_test_id("stExpander").filter(has_text="Figure of the map").locator(
+        "summary"
+    ).click()
     png = _download(page)
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.width > 3000  # A4 landscape at 300 dpi
