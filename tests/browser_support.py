@@ -311,3 +311,35 @@ def click_map_at(page, frame, lon: float, lat: float, zoom: float | None = None)
     point = frame.evaluate(f"() => window.map.latLngToContainerPoint([{lat}, {lon}])")
     box = frame.locator(".leaflet-container").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def offline_file_page(
+    browser,
+    blocked: list[str],
+    errors: list[str],
+    *,
+    width: int = 1400,
+    height: int = 900,
+    bypass_csp: bool = False,
+):
+    """A new context and page for an exported file opened from ``file://``, as a reader
+    with no network: any request but a file: or data: URL is refused and listed in
+    ``blocked``; console errors and page errors go to ``errors``. ``bypass_csp`` lets
+    Playwright's own wait predicates run under a page CSP without 'unsafe-eval'.
+    Returns (context, page); close the context."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, bypass_csp=bypass_csp
+    )
+
+    def handle(route) -> None:
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", handle)
+    page = context.new_page()
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from browser_support import REPO_ROOT, app_exceptions, goto_app, wait_for_app
+from browser_support import REPO_ROOT, app_exceptions, goto_app, offline_file_page, wait_for_app
 from layers.data.load import load_atlas
 from layers.data.view import default_view
 from layers.export import export_bytes
@@ -48,18 +48,12 @@ def test_the_offline_export_draws_korean_titles_with_its_inlined_font(browser, t
     atlas = load_atlas()
     path = tmp_path / "atlas.html"
     path.write_bytes(export_bytes(atlas, default_view().filters(), "html")[0])
-    # The page's CSP (no 'unsafe-eval') would refuse Playwright's wait predicate.
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, bypass_csp=True)
     requests: list[str] = []
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(("file:", "data:"))
-            else (requests.append(route.request.url), route.abort())
-        ),
+    errors: list[str] = []
+    # The page's CSP (no 'unsafe-eval') would refuse Playwright's wait predicate.
+    context, page = offline_file_page(
+        browser, requests, errors, width=1024, height=768, bypass_csp=True
     )
-    page = context.new_page()
     try:
         for media in ("screen", "print"):
             page.emulate_media(media=media)
@@ -70,6 +64,6 @@ def test_the_offline_export_draws_korean_titles_with_its_inlined_font(browser, t
                 " && f.unicodeRange.toUpperCase().includes('AC00'))",
                 timeout=20_000,
             )
-        assert requests == []
+        assert requests == [] and errors == []
     finally:
         context.close()

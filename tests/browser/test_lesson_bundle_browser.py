@@ -14,6 +14,7 @@ import pytest
 
 from layers.export import lesson_html
 from layers.render.style import GRADE_STYLES
+from tests.browser_support import offline_file_page
 from tests.factories import hostile_lesson, shipped_atlas, shipped_lessons
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -28,20 +29,8 @@ def offline(browser):
     """A 1024×768 page (a projector) that may load file: and data: URLs only."""
     blocked: list[str] = []
     errors: list[str] = []
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    context, page = offline_file_page(browser, blocked, errors, width=1024, height=768)
     context.set_default_timeout(10_000)
-
-    def handle(route) -> None:
-        if route.request.url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort("blockedbyclient")
-
-    context.route("**/*", handle)
-    page = context.new_page()
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
         yield page, blocked, errors
     finally:

@@ -41,6 +41,7 @@ from layers.export import (
     rows_and_events,
 )
 from layers.render.style import GRADE_STYLES
+from tests.browser_support import offline_file_page
 from tests.factories import event, layer, site_feature, source, tree_digest, write_dataset
 
 REPO = Path(__file__).resolve().parents[2]
@@ -632,26 +633,6 @@ def test_the_html_bundle_is_one_small_self_contained_file(atlas):
     assert json.loads(payload)["dataset"]["version"] == atlas.info.version
 
 
-BLOCKED_SCHEMES = ("file:", "data:")
-
-
-def _offline_page(browser, blocked: list[str], errors: list[str]):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-
-    def handle(route) -> None:
-        if route.request.url.startswith(BLOCKED_SCHEMES):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort("blockedbyclient")
-
-    context.route("**/*", handle)
-    page = context.new_page()
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return context, page
-
-
 MARKERS = ".leaflet-marker-pane .atlas-marker"
 
 
@@ -661,7 +642,7 @@ def test_the_bundle_opens_from_disk_offline_with_every_marker(atlas, browser, tm
     located = len(sites_shown(atlas, Filters(), list(atlas.events)))
     blocked: list[str] = []
     errors: list[str] = []
-    context, page = _offline_page(browser, blocked, errors)
+    context, page = offline_file_page(browser, blocked, errors)
     try:
         page.goto(path.as_uri(), wait_until="commit")
         page.wait_for_function(
@@ -712,7 +693,7 @@ def test_hostile_text_never_runs_in_the_bundle(hostile, browser, tmp_path):
     path = export(hostile, Filters(), "html", tmp_path / "hostile.html")
     blocked: list[str] = []
     errors: list[str] = []
-    context, page = _offline_page(browser, blocked, errors)
+    context, page = offline_file_page(browser, blocked, errors)
     try:
         page.goto(path.as_uri())
         page.locator(".leaflet-marker-pane .atlas-site").first.click()
