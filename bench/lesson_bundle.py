@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import log, median, ratio
+from tests.browser_support import file_only
 
 TARGET_FIRST_STEP_MS = 1000.0
 TARGET_BYTES = 3 * 1024 * 1024
@@ -45,7 +46,7 @@ def _drawn(count: int, stage: bool) -> str:
 def _load(browser, path: Path, condition: str, out: dict[str, Any]) -> float:
     context = browser.new_context(viewport=VIEWPORT)
     try:
-        context.route("**/*", lambda route: _file_only(route, out["blocked"]))
+        context.route("**/*", lambda route: file_only(route, out["blocked"]))
         page = context.new_page()
         page.on("pageerror", lambda exc: out["errors"].append(str(exc)))
         page.on("console", lambda m: out["errors"].append(m.text) if m.type == "error" else None)
@@ -55,14 +56,6 @@ def _load(browser, path: Path, condition: str, out: dict[str, Any]) -> float:
         ).json_value()
     finally:
         context.close()
-
-
-def _file_only(route, blocked: list[str]) -> None:
-    if route.request.url.startswith(("file:", "data:")):
-        route.continue_()
-    else:
-        blocked.append(route.request.url)
-        route.abort("blockedbyclient")
 
 
 def measure_lesson_bundle(browser, runs: int, errors: list[str], out: dict[str, Any]) -> None:

@@ -26,7 +26,7 @@ from bench.measure import (
     peak_rss_mb,
     timed_load,
 )
-from tests.browser_support import StreamlitServer
+from tests.browser_support import StreamlitServer, file_only
 
 APP_SCRIPT = REPO_ROOT / "app.py"
 LOAD_TIMEOUT_MS = 120_000  # 100,000 points on a busy 2-core machine: be patient
@@ -115,7 +115,7 @@ def measure_bundle(browser, runs: int, errors: list[str], out: dict[str, Any]) -
         for _ in range(runs):
             context = browser.new_context(viewport={"width": 1400, "height": 900})
             try:
-                context.route("**/*", lambda route: _file_only(route, out["blocked"]))
+                context.route("**/*", lambda route: file_only(route, out["blocked"]))
                 page = context.new_page()
                 page.on("pageerror", lambda exc: out["errors"].append(str(exc)))
                 page.goto(path.as_uri(), wait_until="commit")
@@ -136,11 +136,3 @@ def measure_bundle(browser, runs: int, errors: list[str], out: dict[str, Any]) -
         + ", ".join(f"{ms:.0f}" for ms in out["samples_ms"])
         + " ms"
     )
-
-
-def _file_only(route, blocked: list[str]) -> None:
-    if route.request.url.startswith(("file:", "data:")):
-        route.continue_()
-    else:
-        blocked.append(route.request.url)
-        route.abort("blockedbyclient")

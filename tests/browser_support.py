@@ -331,15 +331,18 @@ def offline_file_page(
         viewport={"width": width, "height": height}, bypass_csp=bypass_csp
     )
 
-    def handle(route) -> None:
-        if route.request.url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort("blockedbyclient")
-
-    context.route("**/*", handle)
+    context.route("**/*", lambda route: file_only(route, blocked))
     page = context.new_page()
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return context, page
+
+
+def file_only(route, blocked: list[str]) -> None:
+    """A route handler for a page opened from ``file://``: file: and data: URLs load; any
+    other request is refused and listed in ``blocked`` (the page would need a network)."""
+    if route.request.url.startswith(("file:", "data:")):
+        route.continue_()
+    else:
+        blocked.append(route.request.url)
+        route.abort("blockedbyclient")

@@ -17,6 +17,7 @@ import re
 
 from pypdf import PdfReader
 
+from browser_support import file_only
 from factories import shipped_atlas, shipped_lessons
 from layers.data.filters import Filters, filter_events
 from layers.data.lessons import step_filters
@@ -63,14 +64,8 @@ MEASURE = """() => {
 def _print(browser, html_path) -> dict[str, tuple[list[str], dict]]:
     """Each paper: the text of each printed page, and what the print layout measures."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(("file:", "data:"))
-            else route.abort("blockedbyclient")
-        ),
-    )
+    blocked: list[str] = []  # the handout is one file: nothing else may load
+    context.route("**/*", lambda route: file_only(route, blocked))
     printed: dict[str, tuple[list[str], dict]] = {}
     try:
         page = context.new_page()
