@@ -187,8 +187,9 @@ def _kml_description(atlas: Atlas, dated: DatedEvent, row: dict[str, Any]) -> st
     """The balloon: the event as the app's panel shows it, the site and its precision."""
     site = atlas.sites.get(row["site_id"]) if row["site_id"] else None
     where = f"{site.name}: {precision_text(site)}" if site else row["site_name"]
+    item = event_item(atlas, dated, shapes=False)  # no image in a balloon
     return (
-        f'<ol style="list-style:none;padding:0;margin:0">{event_item(atlas, dated)}</ol>'
+        f'<ol style="list-style:none;padding:0;margin:0">{item}</ol>'
         f"<p>{esc(where)}</p><p>Dataset version {esc(atlas.info.version)}; event last "
         f"reviewed {esc(row['last_reviewed'])}.</p>"
     )

@@ -74,9 +74,14 @@ def source_short(source: Source) -> str:
     return str(macros("source.html.j2").source_short(source))
 
 
-def event_item(atlas: Atlas, dated: DatedEvent, *, show_sites: bool = False) -> str:
-    """One event: date at its precision, grade, link types, summary, sources."""
-    return str(macros("event_item.html.j2").event_item(atlas, dated, show_sites=show_sites))
+def event_item(
+    atlas: Atlas, dated: DatedEvent, *, show_sites: bool = False, shapes: bool = True
+) -> str:
+    """One event: date at its precision, grade, link types, summary, sources. Without the
+    grade's shape (an image) where no image may go: a KML balloon."""
+    return str(
+        macros("event_item.html.j2").event_item(atlas, dated, show_sites=show_sites, shapes=shapes)
+    )
 
 
 def precision_text(site: Site) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from layers.data.model import DatedEvent
 from layers.data.schema import Event, Grade, LinkType, grade_rank
@@ -138,6 +139,20 @@ def symbol_svg(style: GradeStyle, size: int = 22) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{s}" height="{s}" '
         f'viewBox="0 0 {s} {s}" aria-hidden="true" focusable="false">{shapes[style.shape]}</svg>'
+    )
+
+
+def symbol_img(style: GradeStyle, size: int = 22) -> str:
+    """The grade's shape as an <img> holding `symbol_svg` as a data URI.
+
+    Why: the page shows its fragments with `st.html`, which keeps <img> but strips inline
+    SVG, and an <img> costs the browser far less than Markdown's HTML parser (the cold load
+    of the page waits for every element to be drawn). The shape is decoration beside its
+    words, so the image has an empty alt text."""
+    uri = "data:image/svg+xml," + quote(symbol_svg(style, size), safe="=:/,.")
+    return (
+        f'<img class="atlas-shape" src="{uri}" width="{size}" height="{size}" alt="" '
+        'aria-hidden="true">'
     )
 
 

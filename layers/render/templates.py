@@ -4,9 +4,9 @@ Why: escaping is enforced by the template engine, not by remembering to call `es
 template autoescapes, so text from a data file (a site name, a source title, a URL) reaches
 a template as a plain ``str`` and comes out escaped; only values marked safe with
 `markupsafe.Markup` pass as they are, and the only such values are the atlas's own: the
-grade shapes (`symbol_svg`, no data text in them), the inlined CSS (`style_element`, read
-from static/atlas/ and checked by `layers.render.frontend`) and fragments rendered by other
-templates.
+grade shapes (`grade_shape`; `symbol_svg` for the map markers; no data text in them), the
+inlined CSS (`style_element`, read from static/atlas/ and checked by
+`layers.render.frontend`) and fragments rendered by other templates.
 
 A name a template uses but was not given is an error (`StrictUndefined`), not an empty
 string, so a renamed field fails loudly in the tests. ``None`` prints as nothing, as `esc`
@@ -34,6 +34,7 @@ from layers.render.style import (
     both_grades_words,
     plural,
 )
+from layers.render.style import symbol_img as _symbol_img
 from layers.render.style import symbol_svg as _symbol_svg
 from layers.render.words import day_label, number_words, source_date_words, url_kind_words
 
@@ -50,6 +51,12 @@ def symbol_svg(style: GradeStyle, size: int = 22) -> Markup:
     return Markup(_symbol_svg(style, size))
 
 
+def grade_shape(style: GradeStyle, size: int = 22) -> Markup:
+    """The grade's shape as an <img> (`symbol_img`): what page fragments use, since the
+    page shows them with `st.html`, which strips inline SVG."""
+    return Markup(_symbol_img(style, size))
+
+
 def _nothing_for_none(value: object) -> object:
     return "" if value is None else value
 
@@ -62,6 +69,7 @@ GLOBALS: dict[str, Any] = {
     "UrlKind": UrlKind,
     "both_grades_words": both_grades_words,
     "day_label": day_label,
+    "grade_shape": grade_shape,
     "number_words": number_words,
     "plural": plural,
     "source_date_words": source_date_words,

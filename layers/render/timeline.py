@@ -5,10 +5,13 @@ works unchanged in the offline HTML bundle and the handout. Shape and fill give 
 of the event's North Korean link, as on the map (the hover text gives both grades); a
 coloured bar under each mark gives the kind of link, and spans cover the whole period a
 date may mean (a year-precision date spans the year). Every mark has a <title> for hover;
-the event table is the accessible equivalent.
+the event table is the accessible equivalent. On the page the timeline is an image of that
+SVG (`timeline_image`), which the browser draws far faster than inline SVG.
 """
 
 from __future__ import annotations
+
+import base64
 
 from layers.data.model import SYRIA_WIDE, Atlas, DatedEvent
 from layers.render.html import esc
@@ -19,6 +22,7 @@ from layers.render.style import (
     LINK_LABELS,
     NO_LINK_STYLE,
     both_grades_words,
+    symbol_img,
     symbol_svg,
 )
 
@@ -73,8 +77,7 @@ def timeline_svg(atlas: Atlas, events: list[DatedEvent], first_year: int, last_y
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-labelledby="timeline-title" class="atlas-timeline" '
         f'style="max-width:{WIDTH}px;font:12px sans-serif">'
-        f'<title id="timeline-title">Chronology: {len(events)} events by site, '
-        f"{first_year}–{last_year}</title>"
+        f'<title id="timeline-title">{esc(_title(events, first_year, last_year))}</title>'
     ]
     step = _tick_step(end - start)
     first_tick = first_year + (-first_year % step)
@@ -119,10 +122,30 @@ def timeline_svg(atlas: Atlas, events: list[DatedEvent], first_year: int, last_y
     return "".join(parts)
 
 
+def _title(events: list[DatedEvent], first_year: int, last_year: int) -> str:
+    return f"Chronology: {len(events)} events by site, {first_year}–{last_year}"
+
+
+def timeline_image(atlas: Atlas, events: list[DatedEvent], first_year: int, last_year: int) -> str:
+    """The timeline as an <img> holding the SVG (a data URI), for the page.
+
+    Why: the page shows fragments with `st.html`, which strips inline SVG, and an image is
+    drawn without the browser parsing thousands of SVG nodes into the page. The marks' hover
+    titles do not show in an image; the list below the timeline gives every event in full.
+    The offline page keeps the inline SVG (`timeline_svg`)."""
+    svg = timeline_svg(atlas, events, first_year, last_year)
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (
+        f'<img class="atlas-timeline-image" src="{uri}" '
+        f'alt="{esc(_title(events, first_year, last_year))}" '
+        f'style="width:100%;max-width:{WIDTH}px;height:auto">'
+    )
+
+
 def timeline_legend() -> str:
     """Grades (shape) and link types (colour bar), as HTML beside the SVG."""
     grades = "".join(
-        f'<span style="margin-right:.8rem">{symbol_svg(style, 13)} {esc(style.short)}</span>'
+        f'<span style="margin-right:.8rem">{symbol_img(style, 13)} {esc(style.short)}</span>'
         for style in [*GRADE_STYLES.values(), NO_LINK_STYLE]
     )
     links = "".join(

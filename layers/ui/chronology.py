@@ -44,7 +44,7 @@ def chronology(scene: Scene) -> None:
             kept_block(
                 atlas,
                 ("timeline", ids, first, last),
-                lambda: timeline.timeline_svg(atlas, scene.events, first, last),
+                lambda: timeline.timeline_image(atlas, scene.events, first, last),
             )
         )
         show_block(kept_block(atlas, ("legend",), timeline.timeline_legend))

@@ -1,10 +1,15 @@
 """Putting the atlas's own HTML fragments on a Streamlit page.
 
-`st.html` strips SVG (the grade shapes, the timeline), so fragments go through
-`st.markdown(..., unsafe_allow_html=True)`. That is safe here because every fragment is
-built by `layers.render.html` / `layers.render.timeline`, which escape all text from data,
-and because newlines are folded first: a blank line would end the HTML block and let Markdown
-interpret the rest.
+Fragments go through `st.html`, which sanitises them again in the browser (DOMPurify, HTML
+profile) and puts them into the page as they are. Every fragment is built by
+`layers.render.html` / `layers.render.timeline` from autoescaping templates, so text from data
+is already escaped. `st.html` strips inline SVG, so grade shapes and the timeline are
+images (`symbol_img`, `timeline_image`).
+
+Why not `st.markdown(..., unsafe_allow_html=True)`, as before: Markdown's HTML parser
+(`rehype-raw`, a 184 kB script) turned the 140 kB events table into thousands of React
+elements, and the browser draws no element, the map included, until every element is drawn.
+Measured with `python -m bench.run` (README: cold-load ratio).
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ WORD_JOINER = "\u2060"
 
 
 def one_block(fragment: str) -> str:
-    """The fragment on a single line, so Markdown treats all of it as one HTML block."""
+    """The fragment on a single line: smaller, and the same bytes for the same fragment
+    however its template was indented."""
     return _NEWLINES.sub(" ", fragment).strip()
 
 
@@ -48,7 +54,7 @@ def kept_block(atlas: object, key: Hashable, render: Callable[[], str]) -> str:
 def show_block(block: str) -> None:
     """Show a fragment already passed through `one_block` (a kept one: folding the
     chronology's table again cost ~2 ms a rerun)."""
-    st.markdown(block, unsafe_allow_html=True)
+    st.html(block)
 
 
 def widget_label(text: object) -> str:

@@ -84,13 +84,12 @@ def _read_upload(upload: Any) -> ExtraFile:
     def on_wait(ahead: int) -> None:
         queue = f" behind {ahead} other file(s)" if ahead else ""
         holder.append(st.sidebar.empty())
-        holder[0].markdown(
+        holder[0].html(
             one_block(
                 f'<div role="status" class="atlas-caveat" data-upload-state="waiting">'
                 f"Waiting{esc(queue)}: the server is reading other files; {esc(name)} will "
                 "be read next.</div>"
-            ),
-            unsafe_allow_html=True,
+            )
         )
 
     with st.spinner(f"Reading {name}…"):

@@ -15,6 +15,7 @@ from layers.data.filters import last_year
 from layers.data.load import load_atlas
 from layers.data.schema import Grade, LinkType
 from layers.state import keys, selection
+from page_support import fragments
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
@@ -48,7 +49,7 @@ def _click(at: AppTest, tooltip: str) -> AppTest:
 
 def _table_rows(at: AppTest) -> dict[str, str]:
     """Event id -> the HTML of its row in the chronology table."""
-    [table] = [m.value for m in at.markdown if 'class="atlas-table"' in m.value]
+    [table] = [m for m in fragments(at) if 'class="atlas-table"' in m]
     rows = r'<tr id="event-[^"]+" data-event-id="([^"]+)"[^>]*>(.*?)</tr>'  # highlighted too
     return dict(re.findall(rows, table))
 
@@ -67,7 +68,7 @@ def test_default_view_shows_all_five_sites_and_every_event():
     assert len(_table_rows(at)) == 54
     assert not at.warning and not at.error
     assert "Data problem" not in _markdown(at)
-    [text] = [m.value for m in at.markdown if "Showing 54 events" in m.value]
+    [text] = [m for m in fragments(at) if "Showing 54 events" in m]
     # The markers grade the North Korean link, not the events (issue: Al Kibar said
     # "official finding" from IAEA events that make no finding about North Korea).
     assert "Al Kibar suspected reactor site: 11 events; marker shows government statement" in text
@@ -125,7 +126,7 @@ def test_a_map_click_opens_the_site_panel_with_its_events():
     at = _run()
     _click(at, "Al Kibar suspected reactor site — official finding")
     assert at.session_state["site"] == "S1"
-    panel = " ".join(m.value for m in at.markdown if "data-site-id" in m.value)
+    panel = " ".join(m for m in fragments(at) if "data-site-id" in m)
     assert 'data-site-id="S1"' in panel and "24 May 2011" in panel and "Sources:" in panel
 
 
@@ -150,7 +151,7 @@ def broken_copy(tmp_path: Path) -> Path:
 
 def test_broken_files_are_named_and_the_rest_of_the_map_renders(monkeypatch, broken_copy):
     at = _run(monkeypatch, broken_copy)
-    messages = [html.unescape(m.value) for m in at.markdown if "Data problem" in m.value]
+    messages = [html.unescape(m) for m in fragments(at) if "Data problem" in m]
     assert any("sites/masyaf.geojson" in m and "not valid JSON" in m for m in messages)
     assert any("events.json" in m and "'E02'" in m and "'grade'" in m for m in messages)
     assert _sites_on_map(at) == {"S1", "S3", "S4", "S5", "S6"}
@@ -160,16 +161,16 @@ def test_broken_files_are_named_and_the_rest_of_the_map_renders(monkeypatch, bro
 def test_the_about_page_explains_grades_and_lists_every_source():
     at = AppTest.from_file(str(REPO / "views" / "about.py"), default_timeout=60).run()
     assert not at.exception
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(fragments(at))
     assert "Evidence grades" in text and "precision" in text
     sources = json.loads((REPO / "geodata" / "sources.json").read_text(encoding="utf-8"))
-    listing = " ".join(m.value for m in at.markdown)
+    listing = " ".join(fragments(at))
     for source in sources["sources"]:
         assert f'id="source-{source["id"]}"' in listing
 
 
 def _markdown(at: AppTest) -> str:
-    return " ".join(m.value for m in at.markdown)
+    return " ".join(fragments(at))
 
 
 def test_a_url_restores_the_view_and_the_view_is_written_back_to_the_url():

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from layers.data.lesson_file import lesson_yaml, read_lesson_file
 from layers.state import keys
 from layers.state import lesson_draft as drafting
+from page_support import fragments
 from tests.factories import shipped_atlas, shipped_lessons
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -20,7 +21,7 @@ F = drafting.STEP_FIELDS
 
 
 def _markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join(fragments(at))
 
 
 def _ok(at: AppTest) -> None:
@@ -68,7 +69,7 @@ def test_write_refuse_reorder_preview_and_download() -> None:
     at.text_area(key=F["notes"]).input("A government statement about its own action.")
     at.button(key="editor-save-step").click().run()
     _ok(at)
-    refusals = [m.value for m in at.markdown if 'data-editor-note="error"' in m.value]
+    refusals = [m for m in fragments(at) if 'data-editor-note="error"' in m]
     assert len(refusals) == 1 and "cites no event" in refusals[0], refusals
     assert drafting.draft(at.session_state).steps == ()
     assert at.session_state[keys.EDITING_KEY] is not None

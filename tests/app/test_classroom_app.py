@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.state import classroom, follow, keys
+from page_support import fragments
 from tests.factories import shipped_lessons
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -28,7 +29,7 @@ def _session(**params: str) -> AppTest:
 
 
 def _text(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown]
+    parts = fragments(at)
     parts += [e.value for e in (*at.info, *at.warning, *at.error)]
     return "\n".join(parts)
 

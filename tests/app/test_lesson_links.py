@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from layers.data.lessons import step_as_view, step_view
 from layers.state import keys
 from layers.state.view import from_session
+from page_support import fragments
 from tests.factories import shipped_atlas, shipped_lessons
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -60,7 +61,7 @@ def test_a_step_link_opens_the_step_with_its_own_view(lesson, index) -> None:
     wanted = step_as_view(step)
     assert shown.filters() == wanted.filters()
     assert shown.lesson == lesson.id and shown.step_index == index
-    assert f"step {index + 1} of {len(lesson.steps)}" in "".join(m.value for m in at.markdown)
+    assert f"step {index + 1} of {len(lesson.steps)}" in "".join(fragments(at))
 
     # Highlighted: exactly the sites of the step's highlighted events that are on the map.
     events = {dated.id: dated.event for dated in atlas.events}

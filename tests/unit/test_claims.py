@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers.data.claims import ClaimStatus, load_claims
 from layers.data.load import DEFAULT_DATA_DIR, load_atlas
+from page_support import fragments
 from tests.factories import REVIEWED, event, write_dataset
 
 REPO = Path(__file__).resolve().parents[2]
@@ -99,7 +100,7 @@ def test_the_page_lists_every_claim_with_a_worded_status(monkeypatch):
     monkeypatch.delenv("ATLAS_DATA_DIR", raising=False)
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
-    html = " ".join(m.value for m in at.markdown)
+    html = " ".join(fragments(at))
     data = json.loads((DEFAULT_DATA_DIR / "claims.json").read_text(encoding="utf-8"))
     for record in data["claims"]:
         assert f'id="claim-{record["id"]}"' in html
@@ -119,6 +120,6 @@ def test_the_page_escapes_hostile_data(tmp_path, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(root))
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
-    html = " ".join(m.value for m in at.markdown)
+    html = " ".join(fragments(at))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "E77 (not loaded)" in html and "is not among the loaded events" in html

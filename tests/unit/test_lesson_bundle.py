@@ -47,9 +47,10 @@ class _Page(HTMLParser):
             self.steps.append(found)
         if "lb-note" in classes:
             self.notes.append(found)
-        for name in ("src", "href"):
-            if tag in ("script", "link", "img", "iframe") and found.get(name):
-                self.refs.append(found[name] or "")
+        for name in ("src", "href"):  # a data: URI (a grade shape) is not fetched
+            ref = found.get(name) or ""
+            if tag in ("script", "link", "img", "iframe") and ref and not ref.startswith("data:"):
+                self.refs.append(ref)
 
     def handle_data(self, data):
         if self._in is not None:
