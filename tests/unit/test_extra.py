@@ -21,6 +21,7 @@ from layers.extra import read as extra_read
 from layers.extra.model import script_json as extra_script_json
 from layers.map import plain_layers
 from layers.map.leaflet import PointCanvasLayer, script_json
+from layers.render.escape import md_escape
 from tests.factories import event, layer, site_feature, source, synthetic_points
 
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
@@ -420,7 +421,7 @@ def test_hostile_file_names_are_made_safe_for_messages():
 
 
 def test_md_escape_keeps_markdown_from_data_inert():
-    text = extra.md_escape("![x](http://e/x.png) :red[hi] $x$ <http://e>\n# title")
+    text = md_escape("![x](http://e/x.png) :red[hi] $x$ <http://e>\n# title")
     assert text == (
         "\\!\\[x\\]\\(http\\://e/x\\.png\\) \\:red\\[hi\\] \\$x\\$ \\<http\\://e\\> \\# title"
     )
