@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from browser_support import REPO_ROOT, app_exceptions, click_map_at, folium_frame, goto_app
+from browser_support import REPO_ROOT, app_exceptions, folium_frame, goto_app, popup_at
 from layers import extra
 from layers.data.filters import Filters, filter_events, sites_shown
 from layers.data.load import load_atlas
@@ -707,10 +707,7 @@ def test_extra_layers_draw_on_canvas_and_popups_show_hostile_text_inert(
     assert frame.locator(".leaflet-overlay-pane canvas:not(.atlas-extra-points)").count() >= 1
 
     # Zoom in on the hostile point, so no synthetic point is near, and click it.
-    lon, lat = HOSTILE_AT
-    click_map_at(page, frame, lon, lat, zoom=10)
-    popup = frame.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
+    popup = popup_at(page, frame, *HOSTILE_AT, zoom=10)
     text = popup.inner_text()
     assert PAYLOAD in text and SCRIPT_PAYLOAD in text and SVG_PAYLOAD in text
     assert "…" in text
