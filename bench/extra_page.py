@@ -35,6 +35,7 @@ from layers import extra
 from layers.data.load import load_atlas
 from layers.map import mapview, plain_layers
 from layers.map.leaflet import ScriptLayer
+from layers.render.escape import md_escape
 
 T0 = time.perf_counter()
 MODE = os.environ.get("EXTRA_BENCH_MODE", "url")
@@ -120,7 +121,7 @@ st_folium(
 st.checkbox("Hide Al Kibar", key="hide-s1")
 for problem in problems:  # as the app should show them: data never becomes Markdown
     show = st.error if problem.severity == "error" else st.warning
-    show(extra.md_escape(problem))
+    show(md_escape(problem))
 for layer in plain:
     st.text(f"{layer.name}: {layer.point_count:,} points, {layer.shape_count} shapes")
 st.text(f"mode {MODE}; script run {1000 * (time.perf_counter() - T0):.0f} ms")

@@ -48,22 +48,31 @@ def wait_healthy(url: str, deadline: float, exited: Callable[[], str | None]) ->
     raise TimeoutError(f"not healthy at {url} ({last})")
 
 
-def stop_process_group(proc: subprocess.Popen, first: int = signal.SIGTERM) -> None:
-    """Stop a process started with ``start_new_session=True`` and everything it started:
-    ``first`` (SIGTERM, or SIGQUIT for nginx's graceful stop), then SIGKILL after 5 s,
-    then SIGKILL to any child that outlived the leader. Safe to call twice."""
-    if proc.poll() is None:
-        for sig in (first, signal.SIGKILL):
+def stop_process_group(*procs: subprocess.Popen, first: int = signal.SIGTERM) -> None:
+    """Stop processes started with ``start_new_session=True`` and everything they started:
+    ``first`` (SIGTERM, or SIGQUIT for nginx's graceful stop) to every group at once, then
+    SIGKILL to those still running after 5 s, then SIGKILL to any child that outlived its
+    leader. Several at once take one grace period, not one each. Safe to call twice."""
+    running = [proc for proc in procs if proc.poll() is None]
+    for sig in (first, signal.SIGKILL):
+        signalled = []
+        for proc in running:
             try:
                 os.killpg(proc.pid, sig)
+                signalled.append(proc)
             except ProcessLookupError:
-                break
+                pass  # the group is gone already
+        deadline = time.monotonic() + 5
+        running = []
+        for proc in signalled:
             try:
-                proc.wait(5)
-                break
+                proc.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                continue
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)  # children that outlived the leader
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(5)
+                running.append(proc)
+        if not running:
+            break
+    for proc in procs:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)  # children that outlived the leader
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(5)

@@ -180,7 +180,7 @@ class _Process:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def stop(self, first: int = signal.SIGTERM) -> None:
-        stop_process_group(self.proc, first)
+        stop_process_group(self.proc, first=first)
 
 
 class Deployment:
@@ -330,12 +330,8 @@ class Deployment:
         proxy, self.proxy = self.proxy, None
         if proxy is not None:
             proxy.stop(signal.SIGQUIT)  # graceful: finish the log lines
-        for process in self.replicas:  # all at once, then wait for each
-            if process is not None and process.alive():
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.proc.pid, signal.SIGTERM)
-        for i in range(len(self.replicas)):
-            self.stop_replica(i)
+        replicas, self.replicas = self.replicas, [None] * len(self.replicas)
+        stop_process_group(*(process.proc for process in replicas if process is not None))
 
     def cleanup(self) -> None:
         """Stop everything and remove the working folder if this object made it."""

@@ -313,6 +313,15 @@ def click_map_at(page, frame, lon: float, lat: float, zoom: float | None = None)
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
 
+def popup_at(page, frame, lon: float, lat: float, zoom: float | None = None):
+    """The Leaflet popup that a click at (lon, lat) opens (`click_map_at`, with its
+    ``zoom``), once it is shown: the locator of its content."""
+    click_map_at(page, frame, lon, lat, zoom)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    return popup
+
+
 def offline_file_page(
     browser,
     blocked: list[str],

@@ -54,6 +54,15 @@ def layer(layer_id: str, *features: dict, order: int = 1, mapped: bool = True) -
     }
 
 
+def two_layers() -> dict[str, dict]:
+    """Layer "a" (site S1) and layer "b" (site S2, near Damascus), in that order: the
+    smallest atlas a layer filter can split."""
+    return {
+        "a": layer("a", site_feature("S1"), order=1),
+        "b": layer("b", site_feature("S2", lon=36.3, lat=33.5), order=2),
+    }
+
+
 def _valid_grade(grade: object) -> str:
     """The event's grade for its link, or 'reported' where a test gave a bad grade."""
     valid = ("confirmed-official", "official-gov", "reported", "alleged", "disputed")
@@ -115,24 +124,66 @@ DATASET = {
 }
 
 
+def entity(entity_id: str = "komid", **fields: Any) -> dict:
+    """An organisation (by default) that a test event can name in its `entity_ids`."""
+    record = {
+        "id": entity_id,
+        "kind": "organisation",
+        "name": f"Entity {entity_id}",
+        "description": "A test entity, named by a test event.",
+        "source_ids": ["src-a"],
+        "last_reviewed": REVIEWED,
+    }
+    record.update(fields)
+    return record
+
+
+def claim(claim_id: str = "C01", **fields: Any) -> dict:
+    """A claim of the article under check, established by event E01."""
+    record = {
+        "id": claim_id,
+        "topic": "A test claim",
+        "quote": "Something happened",
+        "status": "established",
+        "evidence": "A test event says so (E01).",
+        "event_ids": ["E01"],
+        "last_reviewed": REVIEWED,
+    }
+    record.update(fields)
+    return record
+
+
+def claims_document(claims: list[dict], **fields: Any) -> dict:
+    """A whole claims.json: a test article and its claims (`fields` add or replace keys)."""
+    return {"article": {"author": "A. Writer", "note": "A test copy."}, "claims": claims, **fields}
+
+
+def _write_json(path: Path, document: object) -> None:
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
 def write_dataset(
     root: Path,
     layers: dict[str, dict] | None = None,
     events: list[dict] | None = None,
     sources: list[dict] | None = None,
+    *,
+    entities: list[dict] | None = None,
+    claims: dict | None = None,
 ) -> Path:
-    """Write a complete small data folder and return it."""
+    """Write a complete small data folder and return it; with `entities` (records) an
+    entities.json, with `claims` (a whole document, `claims_document`) a claims.json."""
     (root / "sites").mkdir(parents=True, exist_ok=True)
-    (root / "dataset.json").write_text(json.dumps(DATASET), encoding="utf-8")
+    _write_json(root / "dataset.json", DATASET)
     layers = layers if layers is not None else {"one": layer("one", site_feature())}
     for name, document in layers.items():
-        (root / "sites" / f"{name}.geojson").write_text(json.dumps(document), encoding="utf-8")
-    (root / "events.json").write_text(
-        json.dumps({"events": events if events is not None else [event()]}), encoding="utf-8"
-    )
-    (root / "sources.json").write_text(
-        json.dumps({"sources": sources if sources is not None else [source()]}), encoding="utf-8"
-    )
+        _write_json(root / "sites" / f"{name}.geojson", document)
+    _write_json(root / "events.json", {"events": events if events is not None else [event()]})
+    _write_json(root / "sources.json", {"sources": sources if sources is not None else [source()]})
+    if entities is not None:
+        _write_json(root / "entities.json", {"entities": entities})
+    if claims is not None:
+        _write_json(root / "claims.json", claims)
     return root
 
 

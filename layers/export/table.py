@@ -20,8 +20,8 @@ from shapely.geometry import Point
 
 from layers.data.model import SYRIA_WIDE, Atlas, DatedEvent
 from layers.data.schema import Event
-from layers.render.style import GRADE_STYLES, link_words, plural
-from layers.render.words import citation_text
+from layers.render.event_row import event_row
+from layers.render.style import plural
 
 #: Every field of an event record goes out under its own name, except `id` (as `event_id`)
 #: and `site_ids` (one row per site, as `site_id`): a field added to the schema is exported
@@ -72,29 +72,29 @@ def rows(atlas: Atlas, events: list[DatedEvent]) -> list[dict[str, Any]]:
     that concerns none. Lists stay lists here; each format decides how to write them."""
     out = []
     for dated in events:
-        event = dated.event
-        sources = [atlas.sources[s] for s in event.source_ids if s in atlas.sources]
+        row = event_row(atlas, dated)  # the words every table of events shares
+        event = row.event
         common = {
             "event_id": event.id,
             **event.model_dump(mode="json", include=set(EVENT_FIELDS)),
-            "date_label": dated.when.label(),
+            "date_label": row.date,
             "date_precision": dated.when.precision,
-            "grade_label": GRADE_STYLES[event.grade].label,
+            "grade_label": row.grade,
             "nk_link_types": [t.value for t in event.nk_link.types],
             "nk_link_grade": str(event.nk_link.grade),
             "nk_link_note": event.nk_link.note,
-            "nk_link_label": link_words(event),
-            "sources": [citation_text(s) for s in sources],
+            "nk_link_label": row.link,
+            "sources": row.citations,
             "dataset_version": atlas.info.version,
         }
-        for site_id in event.site_ids or [None]:
-            site = atlas.sites.get(site_id) if site_id else None
+        for row_site in row.sites or (None,):
+            site = atlas.sites.get(row_site.id) if row_site else None
             props = site.props if site else None
             out.append(
                 {
                     **common,
-                    "site_id": site_id,
-                    "site_name": atlas.site_label(site_id) if site_id else SYRIA_WIDE,
+                    "site_id": row_site.id if row_site else None,
+                    "site_name": row_site.name if row_site else SYRIA_WIDE,
                     "lon": site.lon if site else None,
                     "lat": site.lat if site else None,
                     "precision_m": props.precision_m if props else None,

@@ -33,7 +33,7 @@ from layers.extra.read import (
     read_extra_path,
     too_large,
 )
-from layers.extra.text import md_escape, safe_name
+from layers.extra.text import safe_name
 
 __all__ = [
     "EXTRA_LAYERS_ENV",
@@ -51,7 +51,6 @@ __all__ = [
     "SchemaLayer",
     "extra_folder",
     "load_extra_folder",
-    "md_escape",
     "distinct_plain_layers",
     "merge_into_atlas",
     "popup_html",

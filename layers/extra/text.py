@@ -1,5 +1,5 @@
-"""A user's file names and text, made safe for labels, Markdown messages and ids: they
-come from outside and are shown on the page."""
+"""A user's file names made safe for labels and ids: they come from outside and are shown
+on the page (text for Markdown messages: `layers.render.escape.md_escape`)."""
 
 from __future__ import annotations
 
@@ -14,22 +14,6 @@ def safe_name(name: object, limit: int = 120) -> str:
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"[^\w .()\-]", "_", text, flags=re.UNICODE).strip(" .")
     return (text[: limit - 1] + "…" if len(text) > limit else text) or "unnamed file"
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
-
-
-def md_escape(text: object) -> str:
-    """Text for ``st.error``/``st.warning``/``st.markdown``, shown literally.
-
-    Problems can quote a user's file (a geometry type, a field name, a value):
-    Markdown would turn ``![x](http://...)`` into an image fetched from anywhere and
-    ``:red[...]`` or ``$...$`` into formatting. Every ASCII punctuation character that
-    Markdown (or Streamlit's directives) reads is backslash-escaped; line breaks become
-    spaces.
-    """
-    flat = " ".join(str(text).splitlines())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
 def slug(text: str) -> str:

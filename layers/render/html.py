@@ -19,6 +19,7 @@ from markupsafe import Markup
 from layers.data.lessons import StepImage
 from layers.data.model import Atlas, DatedEvent, Site
 from layers.data.schema import Entity, Event, Grade, LinkType, Source
+from layers.render.event_row import event_row
 from layers.render.frontend import style_element, stylesheet
 from layers.render.style import GRADE_STYLES, NO_LINK_STYLE, GradeStyle
 from layers.render.templates import macros, render
@@ -176,12 +177,12 @@ def event_row_html(
     highlighted: bool = False,
     notes: Mapping[str, int] | None = None,
 ) -> Markup:
-    """One event's row of `events_table_html` (escaped): the page keeps each row, so a
-    view with other filters renders only the rows it has not shown before."""
+    """One event's row of `events_table_html` (escaped), from the cells every table of
+    events shares (`layers.render.event_row`): the page keeps each row, so a view with other
+    filters renders only the rows it has not shown before."""
     return render(
         "events_table_row.html.j2",
-        atlas=atlas,
-        dated=dated,
+        row=event_row(atlas, dated),
         highlighted=highlighted,
         columns=_TABLE_COLUMNS,
         notes=notes,

@@ -7,9 +7,8 @@ import hashlib
 
 import pandas as pd
 
-from layers.data.model import SYRIA_WIDE, Atlas, DatedEvent
-from layers.render.style import GRADE_STYLES, link_words
-from layers.render.words import citation_text
+from layers.data.model import Atlas, DatedEvent
+from layers.render.event_row import event_row
 
 COLUMNS = [
     "Date",
@@ -25,24 +24,22 @@ COLUMNS = [
 
 
 def events_frame(atlas: Atlas, events: list[DatedEvent]) -> pd.DataFrame:
-    """One row per shown event, in date order ("Earliest day" sorts by date)."""
+    """One row per shown event, in date order ("Earliest day" sorts by date); the cells
+    are `layers.render.event_row`'s, sources one line each joined by "; "."""
     rows = []
     for dated in events:
-        event = dated.event
-        sources = "; ".join(
-            citation_text(atlas.sources[s]) for s in event.source_ids if s in atlas.sources
-        )
+        row = event_row(atlas, dated)
         rows.append(
             [
-                dated.when.label(),
+                row.date,
                 dated.when.start,
-                "; ".join(atlas.site_label(s) for s in event.site_ids) or SYRIA_WIDE,
-                event.title,
-                link_words(event),
-                GRADE_STYLES[event.grade].label,
-                sources,
-                event.last_reviewed,
-                event.id,
+                row.site_text,
+                row.title,
+                row.link,
+                row.grade,
+                "; ".join(row.citations),
+                row.event.last_reviewed,
+                row.event.id,
             ]
         )
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable
 
 import streamlit as st
 
-from layers.extra import md_escape
+from layers.render.escape import md_escape
 from layers.render.html import esc
 from layers.state.memo import kept
 

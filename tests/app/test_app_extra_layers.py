@@ -10,9 +10,9 @@ import pytest
 from browser_support import (
     REPO_ROOT,
     app_exceptions,
-    click_map_at,
     folium_frame,
     goto_app,
+    popup_at,
     wait_for_app,
 )
 from tests.factories import synthetic_points, tree_digest
@@ -58,10 +58,7 @@ def test_folder_and_uploaded_layers_render_and_stay_inert(page, start_app, extra
     wait_for_app(page)
     assert page.get_by_text("my-points", exact=False).count() >= 1
     # The hostile point's popup shows the payload as text.
-    lon, lat = HOSTILE_AT
-    click_map_at(page, frame, lon, lat, zoom=11)
-    popup = frame.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
+    popup = popup_at(page, frame, *HOSTILE_AT, zoom=11)
     assert PAYLOAD in popup.inner_text() and popup.locator("img, script").count() == 0
     assert frame.evaluate("window.__pwned === undefined")
     assert page.evaluate("window.__pwned === undefined")

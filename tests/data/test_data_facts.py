@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -166,22 +168,28 @@ def sites(layers: dict[str, dict]) -> dict[str, SiteFeature]:
 
 @pytest.fixture(scope="module")
 def events() -> dict[str, Event]:
-    data = EventsFile.model_validate(_load("events.json"))
-    ids = [e.id for e in data.events]
-    assert len(ids) == len(set(ids)), "event ids repeat"
-    return {e.id: e for e in data.events}
+    return _by_id(EventsFile.model_validate(_load("events.json")).events, "event")
 
 
 @pytest.fixture(scope="module")
 def sources() -> dict[str, Source]:
-    data = SourcesFile.model_validate(_load("sources.json"))
-    ids = [s.id for s in data.sources]
-    assert len(ids) == len(set(ids)), "source ids repeat"
-    return {s.id: s for s in data.sources}
+    return _by_id(SourcesFile.model_validate(_load("sources.json")).sources, "source")
 
 
 def _load(name: str) -> dict:
     return json.loads((GEODATA / name).read_text(encoding="utf-8"))
+
+
+def _by_id(records: Sequence[Any], kind: str) -> dict[str, Any]:
+    """The records of a file by id, once each: an id that repeats fails."""
+    ids = [record.id for record in records]
+    assert len(ids) == len(set(ids)), f"{kind} ids repeat"
+    return {record.id: record for record in records}
+
+
+def _reviewed(record_id: str, corrected: Collection[str]) -> str:
+    """When a record was last reviewed: the 1.0.0 release for those it corrected."""
+    return CORRECTED if record_id in corrected else REVIEWED
 
 
 # ---------------------------------------------------------------- files and models
@@ -223,8 +231,8 @@ def test_layer_ids_unique(layers: dict[str, dict]) -> None:
 
 def test_every_record_was_reviewed(sites: dict[str, SiteFeature], events: dict[str, Event]) -> None:
     for site in sites.values():
-        expected = CORRECTED if site.properties.id == "S6" else REVIEWED
-        assert site.properties.last_reviewed.isoformat() == expected, site.properties.id
+        p = site.properties
+        assert p.last_reviewed.isoformat() == _reviewed(p.id, {"S6"}), p.id
     for event in events.values():  # every event was migrated to nk_link by hand
         assert event.last_reviewed.isoformat() == CORRECTED, event.id
 
@@ -571,10 +579,7 @@ ENTITY_EVENTS = {
 def entities() -> dict:
     from layers.data.schema import EntitiesFile
 
-    data = EntitiesFile.model_validate(_load("entities.json"))
-    ids = [e.id for e in data.entities]
-    assert len(ids) == len(set(ids)), "entity ids repeat"
-    return {e.id: e for e in data.entities}
+    return _by_id(EntitiesFile.model_validate(_load("entities.json")).entities, "entity")
 
 
 def _name_forms(entity) -> list[str]:
@@ -647,8 +652,8 @@ def test_cheng_tong_dprk_link_is_disputed_by_china(
 def test_entity_descriptions_are_attributive_and_reviewed(entities: dict) -> None:
     for entity in entities.values():
         assert ATTRIBUTIVE.search(entity.description), entity.id
-        corrected = entity.id in ("chon-chibu", "xin-yan-tai")  # 1.0.0 corrections
-        assert entity.last_reviewed.isoformat() == (CORRECTED if corrected else REVIEWED), entity.id
+        corrected = ("chon-chibu", "xin-yan-tai")  # 1.0.0 corrections
+        assert entity.last_reviewed.isoformat() == _reviewed(entity.id, corrected), entity.id
 
 
 # ---------------------------------------------------------------- claims check (issue 4, part 7)
@@ -691,8 +696,7 @@ def claims_file():
     from layers.data.claims import ClaimsFile
 
     data = ClaimsFile.model_validate(_load("claims.json"))
-    ids = [c.id for c in data.claims]
-    assert len(ids) == len(set(ids)), "claim ids repeat"
+    _by_id(data.claims, "claim")  # each id once
     return data
 
 
@@ -736,8 +740,8 @@ def test_claim_references_exist(
             assert event_id in claim.evidence, f"{claim.id}: {event_id} is not explained"
         for source_id in claim.source_ids:
             assert source_id in sources, f"{claim.id}: unknown source {source_id}"
-        corrected = claim.id in ("C01", "C02", "C03", "C04", "C08", "C11", "C12", "C13")
-        assert claim.last_reviewed.isoformat() == (CORRECTED if corrected else REVIEWED), claim.id
+        corrected = ("C01", "C02", "C03", "C04", "C08", "C11", "C12", "C13")
+        assert claim.last_reviewed.isoformat() == _reviewed(claim.id, corrected), claim.id
 
 
 def test_claims_the_brief_does_not_address_say_so(claims_file) -> None:

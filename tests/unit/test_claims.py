@@ -10,32 +10,14 @@ from streamlit.testing.v1 import AppTest
 from layers.data.claims import ClaimStatus, load_claims
 from layers.data.load import DEFAULT_DATA_DIR, load_atlas
 from page_support import fragments
-from tests.factories import REVIEWED, event, write_dataset
+from tests.factories import claim, claims_document, event, write_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = str(REPO / "views" / "claims.py")
 
 
-def claim(claim_id: str = "C01", **fields) -> dict:
-    record = {
-        "id": claim_id,
-        "topic": "A test claim",
-        "quote": "Something happened",
-        "status": "established",
-        "evidence": "A test event says so (E01).",
-        "event_ids": ["E01"],
-        "last_reviewed": REVIEWED,
-    }
-    record.update(fields)
-    return record
-
-
-def _write(root: Path, claims: list[dict], **extra) -> Path:
-    write_dataset(root, events=[event("E01")])
-    document = {"article": {"author": "A. Writer", "note": "A test copy."}, "claims": claims}
-    document.update(extra)
-    (root / "claims.json").write_text(json.dumps(document), encoding="utf-8")
-    return root
+def _write(root: Path, claims: list[dict], **fields) -> Path:
+    return write_dataset(root, events=[event("E01")], claims=claims_document(claims, **fields))
 
 
 def _check(root: Path):

@@ -2,33 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from layers.data.filters import Filters, filter_events
 from layers.data.load import load_atlas
 from layers.data.model import Atlas, events_of_entity
 from layers.data.schema import DatasetInfo
-from tests.factories import DATASET, REVIEWED, event, layer, site_feature, source, write_dataset
-
-
-def entity(entity_id: str = "komid", **fields) -> dict:
-    record = {
-        "id": entity_id,
-        "kind": "organisation",
-        "name": f"Entity {entity_id}",
-        "description": "A test entity, named by a test event.",
-        "source_ids": ["src-a"],
-        "last_reviewed": REVIEWED,
-    }
-    record.update(fields)
-    return record
-
-
-def _write(root: Path, entities: list[dict], **dataset) -> Path:
-    write_dataset(root, **dataset)
-    (root / "entities.json").write_text(json.dumps({"entities": entities}), encoding="utf-8")
-    return root
+from tests.factories import DATASET, entity, event, source, two_layers, write_dataset
 
 
 def _errors(atlas: Atlas) -> list[str]:
@@ -37,7 +15,7 @@ def _errors(atlas: Atlas) -> list[str]:
 
 def test_entities_load_and_events_name_them(tmp_path):
     events = [event("E01", entity_ids=["komid"])]
-    atlas = load_atlas(_write(tmp_path, [entity("komid")], events=events))
+    atlas = load_atlas(write_dataset(tmp_path, entities=[entity("komid")], events=events))
     assert atlas.problems == ()
     assert list(atlas.entities) == ["komid"]
     assert atlas.events[0].event.entity_ids == ["komid"]
@@ -55,7 +33,7 @@ def test_atlas_built_without_entities_keeps_working():
 
 def test_an_event_naming_an_unknown_entity_is_reported_and_kept(tmp_path):
     events = [event("E01", entity_ids=["nobody"])]
-    atlas = load_atlas(_write(tmp_path, [entity("komid")], events=events))
+    atlas = load_atlas(write_dataset(tmp_path, entities=[entity("komid")], events=events))
     assert [e.id for e in atlas.events] == ["E01"]
     [problem] = atlas.problems
     assert (problem.record_id, problem.field, problem.index) == ("E01", "entity_ids", 0)
@@ -64,7 +42,7 @@ def test_an_event_naming_an_unknown_entity_is_reported_and_kept(tmp_path):
 
 def test_an_entity_without_a_resolvable_source_is_not_shown(tmp_path):
     entities = [entity("komid"), entity("ssrc", source_ids=["missing"])]
-    atlas = load_atlas(_write(tmp_path, entities, events=[event("E01")]))
+    atlas = load_atlas(write_dataset(tmp_path, entities=entities, events=[event("E01")]))
     assert list(atlas.entities) == ["komid"]
     messages = _errors(atlas)
     assert any(
@@ -76,7 +54,7 @@ def test_an_entity_without_a_resolvable_source_is_not_shown(tmp_path):
 
 def test_an_invalid_entity_names_its_index_id_and_field(tmp_path):
     entities = [entity("komid", kind="ship"), entity("ssrc")]
-    atlas = load_atlas(_write(tmp_path, entities))
+    atlas = load_atlas(write_dataset(tmp_path, entities=entities))
     assert list(atlas.entities) == ["ssrc"]
     [problem] = atlas.problems
     assert (problem.index, problem.record_id, problem.field) == (0, "komid", "kind")
@@ -85,7 +63,7 @@ def test_an_invalid_entity_names_its_index_id_and_field(tmp_path):
 
 def test_later_problems_keep_the_record_index_of_the_file(tmp_path):
     entities = [entity("bad", kind="ship"), entity("ssrc", source_ids=["missing"])]
-    atlas = load_atlas(_write(tmp_path, entities))
+    atlas = load_atlas(write_dataset(tmp_path, entities=entities))
     assert {(p.index, p.record_id) for p in atlas.problems} == {(0, "bad"), (1, "ssrc")}
 
 
@@ -95,7 +73,7 @@ def test_names_in_other_scripts_are_checked_and_need_a_note(tmp_path):
         entity("b", name_ar="برزة"),
         entity("c", name_ko="전지부", names_note="Checked against a test source."),
     ]
-    atlas = load_atlas(_write(tmp_path, entities))
+    atlas = load_atlas(write_dataset(tmp_path, entities=entities))
     assert list(atlas.entities) == ["c"]
     fields = {(p.record_id, p.field) for p in atlas.problems}
     assert fields == {("a", "name_ko"), ("b", "(the whole record)")}  # a rule across fields
@@ -103,7 +81,9 @@ def test_names_in_other_scripts_are_checked_and_need_a_note(tmp_path):
 
 def test_duplicate_entity_ids_and_repeated_entity_ids_are_reported(tmp_path):
     events = [event("E01", entity_ids=["komid", "komid"])]
-    atlas = load_atlas(_write(tmp_path, [entity("komid"), entity("komid")], events=events))
+    atlas = load_atlas(
+        write_dataset(tmp_path, entities=[entity("komid"), entity("komid")], events=events)
+    )
     messages = _errors(atlas)
     assert any("id 'komid'" in m and "2 times" in m for m in messages)
     assert any("E01" in m and "entity ids repeat" in m for m in messages)
@@ -117,10 +97,7 @@ def test_hostile_entity_file_is_reported_not_raised(tmp_path):
 
 
 def _chronology(tmp_path) -> Atlas:
-    layers = {
-        "a": layer("a", site_feature("S1"), order=1),
-        "b": layer("b", site_feature("S2", lon=36.3, lat=33.5), order=2),
-    }
+    layers = two_layers()
     events = [
         event("E01", ["S2"], date="2017-09-05", entity_ids=["komid"]),
         event("E02", ["S1"], date="2012-05", entity_ids=["komid", "xin-yan-tai"]),
@@ -129,7 +106,9 @@ def _chronology(tmp_path) -> Atlas:
     ]
     entities = [entity("komid"), entity("xin-yan-tai", kind="vessel", source_ids=["src-b"])]
     sources = [source("src-a"), source("src-b")]
-    return load_atlas(_write(tmp_path, entities, layers=layers, events=events, sources=sources))
+    return load_atlas(
+        write_dataset(tmp_path, entities=entities, layers=layers, events=events, sources=sources)
+    )
 
 
 def test_events_of_entity_in_date_order_across_sites(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from browser_support import REPO_ROOT, app_exceptions, click_map_at, folium_frame, goto_app
+from browser_support import REPO_ROOT, app_exceptions, folium_frame, goto_app, popup_at
 from layers import extra
 from layers.data.filters import Filters, filter_events, sites_shown
 from layers.data.load import load_atlas
@@ -21,6 +21,7 @@ from layers.extra import read as extra_read
 from layers.extra.model import script_json as extra_script_json
 from layers.map import plain_layers
 from layers.map.leaflet import PointCanvasLayer, script_json
+from layers.render.escape import md_escape
 from tests.factories import event, layer, site_feature, source, synthetic_points
 
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
@@ -420,7 +421,7 @@ def test_hostile_file_names_are_made_safe_for_messages():
 
 
 def test_md_escape_keeps_markdown_from_data_inert():
-    text = extra.md_escape("![x](http://e/x.png) :red[hi] $x$ <http://e>\n# title")
+    text = md_escape("![x](http://e/x.png) :red[hi] $x$ <http://e>\n# title")
     assert text == (
         "\\!\\[x\\]\\(http\\://e/x\\.png\\) \\:red\\[hi\\] \\$x\\$ \\<http\\://e\\> \\# title"
     )
@@ -706,10 +707,7 @@ def test_extra_layers_draw_on_canvas_and_popups_show_hostile_text_inert(
     assert frame.locator(".leaflet-overlay-pane canvas:not(.atlas-extra-points)").count() >= 1
 
     # Zoom in on the hostile point, so no synthetic point is near, and click it.
-    lon, lat = HOSTILE_AT
-    click_map_at(page, frame, lon, lat, zoom=10)
-    popup = frame.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
+    popup = popup_at(page, frame, *HOSTILE_AT, zoom=10)
     text = popup.inner_text()
     assert PAYLOAD in text and SCRIPT_PAYLOAD in text and SVG_PAYLOAD in text
     assert "…" in text

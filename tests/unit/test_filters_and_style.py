@@ -4,14 +4,11 @@ from layers.data.filters import Filters, filter_events, last_year, sites_shown
 from layers.data.load import load_atlas
 from layers.data.schema import Grade, LinkType
 from layers.render.style import GRADE_STYLES, NO_LINK_STYLE, site_style, strongest
-from tests.factories import event, layer, site_feature, write_dataset
+from tests.factories import event, two_layers, write_dataset
 
 
 def _atlas(tmp_path):
-    layers = {
-        "a": layer("a", site_feature("S1"), order=1),
-        "b": layer("b", site_feature("S2", lon=36.3, lat=33.5), order=2),
-    }
+    layers = two_layers()
     events = [
         event("E01", ["S1"], date="1997", grade="reported", link_types=["nuclear"]),
         # An official finding whose North Korean link is only a recorded allegation (GOV/2011/30).
