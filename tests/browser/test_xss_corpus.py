@@ -322,7 +322,14 @@ def test_payloads_in_extra_layers_and_uploads_show_as_text_and_never_run(
     assert frame.evaluate("window.__xss === undefined")
     assert page.evaluate("window.__xss === undefined")
     assert dialogs == []
-    injected = "img, object, embed, iframe[src^='javascript'], a[href^='javascript']"
+    # The page's own images are the grade shapes and the timeline, each an SVG data URI.
+    ours = "img.atlas-shape, img.atlas-timeline-image"
+    sources = page.locator(ours).evaluate_all("imgs => imgs.map(i => i.getAttribute('src'))")
+    assert sources and all(src.startswith("data:image/svg+xml") for src in sources)
+    injected = (
+        "img:not(.atlas-shape):not(.atlas-timeline-image), object, embed, "
+        "iframe[src^='javascript'], a[href^='javascript']"
+    )
     assert page.locator(injected).count() == 0
     widgets = '[data-testid="stWidgetLabel"], [data-testid="stButton"]'
     assert page.locator(widgets).locator("a, img").count() == 0  # no Markdown from data
