@@ -53,10 +53,8 @@ LABEL_PANE = "atlas-basemap-labels"
 _PANE_Z = 250
 _LABEL_PANE_Z = 350
 
-ATTRIBUTION = (
-    "Natural Earth (public domain); places © GeoNames, CC BY 4.0; "
-    "Orontes: Pleiades, CC BY 3.0, after OpenStreetMap"
-)
+#: Short enough for two lines on a phone's map (the scale sits above them on the stage).
+ATTRIBUTION = "Natural Earth; places © GeoNames, CC BY 4.0; Orontes © Pleiades, CC BY 3.0"
 
 # Outside the clip box there is no data: a neutral grey, neither land nor sea.
 NO_DATA = "#e6e6e6"

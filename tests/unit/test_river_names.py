@@ -68,7 +68,7 @@ def test_each_name_carries_its_source_and_is_credited() -> None:
     assert "Q34589" in euphrates.source["title"]  # the record's wikidataid, as read
     text = PROVENANCE.read_text(encoding="utf-8")
     assert "river_names.geojson" in text and "658560" in text and "CC BY 3.0" in text
-    assert "Pleiades" in basemap.ATTRIBUTION and "OpenStreetMap" in basemap.ATTRIBUTION
+    assert "Pleiades" in basemap.ATTRIBUTION and "CC BY 3.0" in basemap.ATTRIBUTION
 
 
 def test_a_record_without_its_source_is_refused(tmp_path) -> None:
