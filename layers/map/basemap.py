@@ -53,8 +53,9 @@ LABEL_PANE = "atlas-basemap-labels"
 _PANE_Z = 250
 _LABEL_PANE_Z = 350
 
-#: Short enough for two lines on a phone's map (the scale sits above them on the stage).
-ATTRIBUTION = "Natural Earth; places © GeoNames, CC BY 4.0; Orontes © Pleiades, CC BY 3.0"
+#: As short as it was before the river names: two lines on a phone's map (the stage puts the
+#: scale above them). The About page and PROVENANCE.md say what each credit is for.
+ATTRIBUTION = "Natural Earth; © GeoNames CC BY 4.0; © Pleiades CC BY 3.0"
 
 # Outside the clip box there is no data: a neutral grey, neither land nor sea.
 NO_DATA = "#e6e6e6"
