@@ -31,6 +31,9 @@ st.markdown(
     "Basemap: [Natural Earth](https://www.naturalearthdata.com/) (public domain). "
     f"Town and city names ({len(places())}): [GeoNames]({_places['url']}), "
     f"licensed {_places['licence']}, from the {_places['carrier']} package. "
+    "River names: the Euphrates from Natural Earth (public domain); the Orontes at the point "
+    "of [Pleiades](https://pleiades.stoa.org/places/658560) place 658560 (CC BY 3.0), a "
+    "location Pleiades based on OpenStreetMap (© OpenStreetMap contributors). "
     "Details in `geodata/basemap/PROVENANCE.md`."
 )
 

@@ -25,6 +25,7 @@ from folium.map import CustomPane
 
 from layers.data.geo import OFFLINE
 from layers.data.places import places
+from layers.data.rivers import RIVER_MIN_ZOOM, river_names
 from layers.map.leaflet import DivLabels, GeoJsonScript, PlaceLabels, script_json
 from layers.paths import REPO_ROOT
 from layers.render import frontend
@@ -52,7 +53,9 @@ LABEL_PANE = "atlas-basemap-labels"
 _PANE_Z = 250
 _LABEL_PANE_Z = 350
 
-ATTRIBUTION = "Natural Earth (public domain); places © GeoNames, CC BY 4.0"
+#: As short as it was before the river names: two lines on a phone's map (the stage puts the
+#: scale above them). The About page and PROVENANCE.md say what each credit is for.
+ATTRIBUTION = "Natural Earth; © GeoNames CC BY 4.0; © Pleiades CC BY 3.0"
 
 # Outside the clip box there is no data: a neutral grey, neither land nor sea.
 NO_DATA = "#e6e6e6"
@@ -105,8 +108,9 @@ def add_basemap(
 
     ``land_fill=False`` draws only lines and lakes (for use over online imagery, which
     the opaque sea and land fills would hide). ``labels`` adds the governorate names at Natural
-    Earth's label points, and the towns and cities (GeoNames) from the zoom where each
-    helps. ``control`` lists the group in a LayerControl.
+    Earth's label points, the towns and cities (GeoNames) from the zoom where each
+    helps, and the names of the Euphrates and the Orontes. ``control`` lists the group in a
+    LayerControl.
 
     If ``m`` has no max zoom (``tiles=None``), sets :data:`BASEMAP_MAX_ZOOM`.
     """
@@ -137,7 +141,7 @@ def add_basemap(
         m.get_root().header.add_child(
             folium.Element(frontend.style_element("places.css")), name="atlas_places_css"
         )
-        PlaceLabels("places", place_rows(), LABEL_PANE).add_to(group)
+        PlaceLabels("places", place_rows(), LABEL_PANE, rivers=river_rows()).add_to(group)
     group.add_to(m)
     return group
 
@@ -177,6 +181,16 @@ def governorate_labels() -> list[dict[str, Any]]:
 def place_rows() -> list[list[Any]]:
     """The places as the page gets them: ``[lat, lon, name, arabic name, min zoom]``."""
     return [[p.lat, p.lon, p.name, p.name_ar, p.min_zoom] for p in places()]
+
+
+@cache
+def river_rows() -> list[list[Any]]:
+    """The river names as the page gets them: ``[name, arabic name, min zoom, points]``,
+    each point ``[lat, lon]`` in order down the river."""
+    return [
+        [r.name, r.name_ar, RIVER_MIN_ZOOM, [list(point) for point in r.points]]
+        for r in river_names()
+    ]
 
 
 def _online_config(path: Path) -> dict[str, Any]:

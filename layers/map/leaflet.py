@@ -101,15 +101,25 @@ class PlaceLabels(ScriptLayer):
     ``places`` are ``[lat, lon, name, arabic name or None, min zoom]``, largest first; the
     script sets the names as text, so they need no escaping here. Names are shown from
     their min zoom and hidden where they would touch a site marker or a larger place's name.
+    ``rivers`` (``[name, arabic name or None, min zoom, points]``) are named in italic blue
+    at one or more of their points, laid out before the towns.
     """
 
-    def __init__(self, name: str, places: list[list[Any]], pane: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        places: list[list[Any]],
+        pane: str,
+        *,
+        rivers: list[list[Any]] | None = None,
+    ) -> None:
         super().__init__(name)
         self.places = places
         self.pane = pane
+        self.rivers = rivers or []  # [name, arabic name or None, min zoom, [[lat, lon], ...]]
 
     def script_text(self) -> str:
-        config = {"places": self.places, "pane": self.pane}
+        config = {"places": self.places, "rivers": self.rivers, "pane": self.pane}
         return (
             f"{frontend.script('place-labels.js')}"
             f"var {self.get_name()} = window.AtlasPlaces(L.layerGroup(), {script_json(config)})"

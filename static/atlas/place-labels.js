@@ -1,14 +1,20 @@
 // Town and city names of the offline basemap (GeoNames, see geodata/basemap/PROVENANCE.md).
 // Loaded by layers/map/leaflet.py (PlaceLabels) and inlined in the map's script; it defines
 // window.AtlasPlaces(group, config) once per page; config = {places: [[lat, lon, name,
-// arabic name or null, min zoom], ...] largest first, pane}.
+// arabic name or null, min zoom], ...] largest first, rivers: [[name, arabic name or null,
+// min zoom, [[lat, lon], ...]], ...], pane}.
 // Why the layout: a place is shown from its min zoom on (so the national view shows only
 // the large cities), as a dot with its name beside it; after every zoom, pan or layer change
 // the names are laid out largest first and a name is hidden when its box would touch a site
 // marker (icon and label, with a margin) a governorate name or a larger place's name, unless it fits on another
 // side of its dot (left, above, below); a dot on a marker hides it. Site markers always win:
 // they are what the atlas is about. Names are set as text, never parsed as HTML.
-// The map's container gets data-places-shown (names drawn) and data-places-zoom.
+// River names go first, after the site markers: each river is named at the points of its
+// course (from geodata/basemap/river_names.geojson) nearest the middle of the view, centred
+// on the point (or just above or below it), at most one name per SPACING pixels, where the
+// name touches no site marker, governorate name or map control.
+// The map's container gets data-places-shown (names drawn), data-rivers-shown (river
+// names drawn) and data-places-zoom.
 window.AtlasPlaces = window.AtlasPlaces || function (group, config) {
   var MARGIN = 6;  // around a site marker: covers a lesson's highlight ring (17 px)
   var items = config.places.map(function (p) {
@@ -36,6 +42,30 @@ window.AtlasPlaces = window.AtlasPlaces || function (group, config) {
       icon: L.divIcon({html: box, className: "atlas-place-icon", iconSize: [0, 0]}),
       pane: config.pane, interactive: false, keyboard: false});
     return {at: L.latLng(p[0], p[1]), minZoom: p[4], marker: marker, label: label, box: box};
+  });
+  var SPACING = 280;  // px between two names of the same river
+  var rivers = (config.rivers || []).map(function (r) {
+    var points = r[3].map(function (pt) {
+      var el = document.createElement("div");
+      el.className = "atlas-river atlas-river-hidden";
+      var name = document.createElement("span");
+      name.className = "atlas-river-name";
+      name.textContent = r[0];
+      el.appendChild(name);
+      if (r[1]) {
+        var ar = document.createElement("span");
+        ar.className = "atlas-river-ar";
+        ar.lang = "ar";
+        ar.dir = "rtl";
+        ar.textContent = r[1];
+        el.appendChild(ar);
+      }
+      var marker = L.marker(pt, {
+        icon: L.divIcon({html: el, className: "atlas-river-icon", iconSize: [0, 0]}),
+        pane: config.pane, interactive: false, keyboard: false});
+      return {at: L.latLng(pt[0], pt[1]), marker: marker, el: el};
+    });
+    return {minZoom: r[2], points: points};
   });
   // The name's side of its dot: right first (the usual map convention), then left, above, below.
   var SIDES = ["", "atlas-place-left", "atlas-place-above", "atlas-place-below"];
@@ -109,14 +139,15 @@ window.AtlasPlaces = window.AtlasPlaces || function (group, config) {
         function (el) { taken.push(centredBox(map, el)); });
     }
     var drawn = 0, size = map.getSize();
+    var free = function (b) {  // inside the map, touching nothing taken
+      return b.x1 >= 0 && b.y1 >= 0 && b.x2 <= size.x && b.y2 <= size.y &&
+        !taken.some(function (t) { return overlaps(b, t); });
+    };
+    var riversDrawn = layoutRivers(map, zoom, bounds, free, taken);
     shown.forEach(function (it) {
       var p = map.latLngToContainerPoint(it.at);
       var dot = box(p.x - DOT, p.y - DOT, 2 * DOT, 2 * DOT, 0);
       var w = it.label.offsetWidth, h = it.label.offsetHeight;
-      var free = function (b) {  // inside the map, touching nothing taken
-        return b.x1 >= 0 && b.y1 >= 0 && b.x2 <= size.x && b.y2 <= size.y &&
-          !taken.some(function (t) { return overlaps(b, t); });
-      };
       var side = null, label = null;
       if (free(dot)) {
         for (var i = 0; i < SIDES.length && side === null; i++) {
@@ -131,7 +162,43 @@ window.AtlasPlaces = window.AtlasPlaces || function (group, config) {
       drawn += 1;
     });
     container.setAttribute("data-places-shown", String(drawn));
+    container.setAttribute("data-rivers-shown", String(riversDrawn));
     container.setAttribute("data-places-zoom", String(zoom));
+  }
+  // The river names: candidate points in view, nearest the view's middle first; a name is
+  // centred on its point, or just above or below it, where it is free and far enough from
+  // the same river's other names. Returns how many names were drawn.
+  function layoutRivers(map, zoom, bounds, free, taken) {
+    var middle = map.getSize().divideBy(2), drawn = 0;
+    rivers.forEach(function (river) {
+      var candidates = river.points.filter(function (pt) {
+        var want = zoom >= river.minZoom && bounds.contains(pt.at);
+        if (want && !group.hasLayer(pt.marker)) { group.addLayer(pt.marker); }
+        if (!want && group.hasLayer(pt.marker)) { group.removeLayer(pt.marker); }
+        pt.el.classList.add("atlas-river-hidden");
+        if (want) { pt.p = map.latLngToContainerPoint(pt.at); }
+        return want;
+      }).sort(function (a, b) { return a.p.distanceTo(middle) - b.p.distanceTo(middle); });
+      var named = [];
+      candidates.forEach(function (pt) {
+        if (named.some(function (q) { return q.distanceTo(pt.p) < SPACING; })) { return; }
+        var w = pt.el.offsetWidth, h = pt.el.offsetHeight, p = pt.p;
+        var spots = [[0, "", p.y - h / 2], [1, "atlas-river-above", p.y - 3 - h],
+                      [2, "atlas-river-below", p.y + 3]];
+        for (var i = 0; i < spots.length; i++) {
+          var b = box(p.x - w / 2, spots[i][2], w, h, 0);
+          if (!free(b)) { continue; }
+          pt.el.classList.remove("atlas-river-above", "atlas-river-below");
+          if (spots[i][1]) { pt.el.classList.add(spots[i][1]); }
+          pt.el.classList.remove("atlas-river-hidden");
+          taken.push(b);
+          named.push(p);
+          drawn += 1;
+          return;
+        }
+      });
+    });
+    return drawn;
   }
   var pending = false, settle = null;
   function schedule() {  // after the site markers' own layout, once per frame

@@ -1,6 +1,7 @@
 // Site markers of the atlas map: a marker with tooltip (and popup) per site, a dashed
 // precision halo under each, and a layout that moves overlapping markers up or down with a
-// leader line to a dot at the true coordinate.
+// leader line to a dot at the true coordinate, and puts a marker's label on its left where
+// on the right it would run past the map's edge (re-done after every zoom, pan or resize).
 // Loaded by layers/map/leaflet.py (SiteMarkers) and inlined in the map's script; it defines
 // window.AtlasSiteMarkers(group, config) once per page, and the layer calls it with its
 // feature group and its data as JSON: {sites, halo, colour, popups, present, legend}.
@@ -37,22 +38,37 @@ window.AtlasSiteMarkers = window.AtlasSiteMarkers || function (group, config) {
   function overlaps(a, b) {
     return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
   }
+  // The label starts 26 px right of the 22 px icon's left edge (markers.css): 15 px right of
+  // the marker's point; on the left (.atlas-label-left) it ends 15 px left of it.
+  var LABEL_OFFSET = 15, EDGE = 4;
+  function onLeft(map, at, width) {  // would the label on the right leave the map?
+    var x = map.latLngToContainerPoint(at).x, right = map.getSize().x - EDGE;
+    if (x + LABEL_OFFSET + width <= right) { return false; }
+    return x - LABEL_OFFSET - width >= EDGE || x > right - x;  // else the side with more room
+  }
+  function markerBox(q, width, left) {
+    return left ? {x1: q.x - 16 - width, x2: q.x + 13, y1: q.y - 16 * k, y2: q.y + 16 * k}
+      : {x1: q.x - 13, x2: q.x + 16 + width, y1: q.y - 16 * k, y2: q.y + 16 * k};
+  }
   function layout() {
     var map = group._map;
     if (!map) { return; }
     var placed = [];
     items.forEach(function (it) {
-      var label = it.marker._icon && it.marker._icon.querySelector(".atlas-marker-label");
+      var icon = it.marker._icon;
+      var label = icon && icon.querySelector(".atlas-marker-label");
       var width = label ? label.offsetWidth : 120;
+      var left = onLeft(map, it.at, width);
+      if (icon) { icon.classList.toggle("atlas-label-left", left); }
       var p = map.latLngToLayerPoint(it.at), chosen = p, box = null;
       for (var i = 0; i < steps.length; i++) {
         var q = p.add(L.point(0, steps[i]));
-        var candidate = {x1: q.x - 13, x2: q.x + 16 + width, y1: q.y - 16 * k, y2: q.y + 16 * k};
+        var candidate = markerBox(q, width, left);
         if (!placed.some(function (b) { return overlaps(candidate, b); })) {
           chosen = q; box = candidate; break;
         }
       }
-      placed.push(box || {x1: p.x - 13, x2: p.x + 16 + width, y1: p.y - 16 * k, y2: p.y + 16 * k});
+      placed.push(box || markerBox(p, width, left));
       var shown = map.layerPointToLatLng(chosen);
       it.marker.setLatLng(shown);
       if (chosen.equals(p)) {
@@ -62,8 +78,9 @@ window.AtlasSiteMarkers = window.AtlasSiteMarkers || function (group, config) {
       }
     });
   }
-  function onZoom() {
-    if (!group._map) { this.off("zoomend", onZoom); return; }
+  var VIEW_EVENTS = "zoomend moveend resize";
+  function onView() {
+    if (!group._map) { this.off(VIEW_EVENTS, onView); return; }
     layout();
   }
   // streamlit-folium adds the parent group to the map after this script has run.
@@ -101,7 +118,7 @@ window.AtlasSiteMarkers = window.AtlasSiteMarkers || function (group, config) {
     if (zoom < map.getZoom()) { map.setView(c, zoom, {animate: false}); }
   }
   function start() {
-    present(); layout(); group._map.off("zoomend", onZoom).on("zoomend", onZoom);
+    present(); layout(); group._map.off(VIEW_EVENTS, onView).on(VIEW_EVENTS, onView);
     // streamlit-folium moves the map to the step's view right after this script: check then.
     setTimeout(function () {
       var map = group._map;

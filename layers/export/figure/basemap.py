@@ -1,5 +1,6 @@
 """The offline basemap (``geodata/basemap/``) drawn as `layers.map.basemap` styles it for
-Leaflet, so the figure and the map look alike: fills, water, lines and governorate names."""
+Leaflet, so the figure and the map look alike: fills, water, lines, governorate names and
+the names of the Euphrates and the Orontes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
+from layers.data.model import Site
+from layers.data.rivers import river_names
 from layers.export.figure.layout import plain_text
 from layers.map.basemap import GOVERNORATES, LAYER_FILES, NO_DATA, SEA, WATER, load_layer
 
@@ -85,3 +88,47 @@ def governorate_labels(ax: Axes) -> None:
                     clip_on=True,
                     zorder=2,
                 )
+
+
+#: River names: italic and blue like the map's (static/atlas/places.css).
+RIVER_TEXT: dict[str, object] = {"fontsize": 6.5, "style": "italic", "color": "#2b6a9e"}
+#: How close to a site (as a share of the map's width or height) a river's name may sit.
+RIVER_CLEARANCE = 0.08
+
+
+def river_labels(ax: Axes, sites: list[Site]) -> None:
+    """Each river's name once, at the point of its course (river_names.geojson) nearest the
+    middle of the map that keeps clear of every site's marker; none if no point does."""
+    west, east = ax.get_xlim()
+    south, north = ax.get_ylim()
+    width, height = east - west, north - south
+    marks = [(s.lon, s.lat) for s in sites if s.located]
+
+    def inside(lat: float, lon: float) -> bool:
+        return 0.1 < (lon - west) / width < 0.9 and 0.05 < (lat - south) / height < 0.95
+
+    def clear(lat: float, lon: float) -> bool:
+        return all(
+            abs(lon - x) / width > RIVER_CLEARANCE or abs(lat - y) / height > RIVER_CLEARANCE
+            for x, y in marks
+        )
+
+    middle = (south + north) / 2, (west + east) / 2
+    for river in river_names():
+        points = [pt for pt in river.points if inside(*pt) and clear(*pt)]
+        if not points:
+            continue
+        lat, lon = min(
+            points,
+            key=lambda pt: ((pt[0] - middle[0]) / height) ** 2 + ((pt[1] - middle[1]) / width) ** 2,
+        )
+        ax.text(
+            lon,
+            lat,
+            plain_text(river.name),
+            ha="center",
+            va="center",
+            clip_on=True,
+            zorder=2,
+            **RIVER_TEXT,
+        )

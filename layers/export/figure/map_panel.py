@@ -1,12 +1,12 @@
-"""The map itself: the basemap fitted to the frame, the governorate names, the sites, the
-scale bar and the north arrow, in one axes without ticks."""
+"""The map itself: the basemap fitted to the frame, the governorate and river names, the
+sites, the scale bar and the north arrow, in one axes without ticks."""
 
 from __future__ import annotations
 
 from matplotlib.axes import Axes
 
 from layers.data.model import DatedEvent, Site
-from layers.export.figure.basemap import draw_basemap, governorate_labels
+from layers.export.figure.basemap import draw_basemap, governorate_labels, river_labels
 from layers.export.figure.frame import Frame, fit_frame
 from layers.export.figure.map_furniture import north_arrow, scale_bar
 from layers.export.figure.marks import draw_sites
@@ -26,6 +26,7 @@ def draw_map(
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     governorate_labels(ax)
+    river_labels(ax, sites)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("")  # geopandas names the axes in degrees; the figure has no axes
