@@ -29,17 +29,6 @@ from layers.export.dispatch import (
     file_name,
     refuse_data_dir,
 )
-from layers.export.formats import (
-    FORMULA_START,
-    KML_BALLOON_STYLE_ID,
-    LAYER_NAME,
-    kml_name,
-    neutralise_formula,
-    no_entities,
-    write_csv,
-    write_geojson,
-    write_kml,
-)
 from layers.export.lesson_bundle import lesson_file_name, lesson_html
 from layers.export.provenance import (
     CSV_FORMULA_GUARD,
@@ -112,3 +101,28 @@ __all__ = [
     "write_geojson",
     "write_kml",
 ]
+
+
+#: Names of `layers.export.formats` (GDAL's writers), imported on first use: the page imports
+#: this package on every server start, and pyogrio and geopandas take about a second to load.
+_FROM_FORMATS = frozenset(
+    [
+        "FORMULA_START",
+        "KML_BALLOON_STYLE_ID",
+        "LAYER_NAME",
+        "kml_name",
+        "neutralise_formula",
+        "no_entities",
+        "write_csv",
+        "write_geojson",
+        "write_kml",
+    ]
+)
+
+
+def __getattr__(name: str) -> object:
+    if name in _FROM_FORMATS:
+        from layers.export import formats
+
+        return getattr(formats, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

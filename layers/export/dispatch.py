@@ -24,34 +24,29 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 from layers.data.filters import Filters, filter_events
 from layers.data.load import DEFAULT_DATA_DIR, data_dir
 from layers.data.model import Atlas
 from layers.data.schema import Grade, LinkType
-from layers.export.bundle import html_bundle
-from layers.export.figure import FIGURE_FORMATS, Size, figure_bytes
-from layers.export.formats import write_csv, write_geojson, write_kml
+from layers.export.kinds import FIGURE_FORMATS, FORMATS, Format, Size
 from layers.export.provenance import Job, provenance
 
-Format = Literal["geojson", "csv", "kml", "html", "png", "svg", "pdf", "pptx"]
-#: Format -> (file suffix, MIME type).
-FORMATS: dict[str, tuple[str, str]] = {
-    "geojson": (".geojson", "application/geo+json"),
-    "csv": (".csv", "text/csv"),
-    "kml": (".kml", "application/vnd.google-earth.kml+xml"),
-    "html": (".html", "text/html"),
-    **FIGURE_FORMATS,
-    # A lesson's slides (`layers.export.slides`): made from a lesson, not from filters.
-    "pptx": (".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-}
-_WRITERS: dict[str, Callable[[Job], bytes]] = {
-    "geojson": write_geojson,
-    "csv": write_csv,
-    "kml": write_kml,
-    "html": html_bundle,
-}
+
+def _writer(fmt: str) -> Callable[[Job], bytes] | None:
+    """The writer of a data or page format, imported when a file is made (GDAL is slow to
+    load, and the page only names the formats); None for a figure or an unknown format."""
+    if fmt == "html":
+        from layers.export.bundle import html_bundle
+
+        return html_bundle
+    if fmt in ("geojson", "csv", "kml"):
+        from layers.export import formats
+
+        return {"geojson": formats.write_geojson, "csv": formats.write_csv}.get(
+            fmt, formats.write_kml
+        )
+    return None
 
 
 class ExportPathError(ValueError):
@@ -68,18 +63,21 @@ def export_bytes(
     highlight: frozenset[str] = frozenset(),
 ) -> tuple[bytes, str, str]:
     """The export as (bytes, file name, MIME type), for a download button or a file."""
-    if fmt not in _WRITERS and fmt not in FIGURE_FORMATS:
+    writer = _writer(fmt)
+    if writer is None and fmt not in FIGURE_FORMATS:
         expected = ", ".join(f for f in FORMATS if f != "pptx")
         raise ValueError(f"unknown export format {fmt!r}; expected one of {expected}")
     when = exported_at or dt.datetime.now(dt.UTC)
     _, mime = FORMATS[fmt]
     name = file_name(atlas, filters, fmt, when)
-    if fmt in FIGURE_FORMATS:
+    if writer is None:
+        from layers.export.figure import figure_bytes  # matplotlib: loaded when asked for
+
         data = figure_bytes(atlas, filters, fmt, size=size, highlight=highlight, drawn_at=when)
         return data, name, mime
     events = filter_events(atlas, filters)
     job = Job(atlas, filters, events, provenance(atlas, filters, events, when, fmt))
-    return _WRITERS[fmt](job), name, mime
+    return writer(job), name, mime
 
 
 def file_name(atlas: Atlas, filters: Filters, fmt: Format, when: dt.datetime) -> str:

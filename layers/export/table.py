@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
-from shapely.geometry import Point
 
 from layers.data.model import SYRIA_WIDE, Atlas, DatedEvent
 from layers.data.schema import Event
@@ -120,6 +118,9 @@ def to_frame(records: list[dict[str, Any]], *, geometry: bool, join: bool) -> pd
                 frame[name] = [separator.join(v) for v in frame[name]]
     if not geometry:
         return frame
+    import geopandas as gpd  # GDAL's stack: loaded when a file is written, not with the page
+    from shapely.geometry import Point
+
     points = [
         Point(r["lon"], r["lat"]) if r["lon"] is not None and r["lat"] is not None else None
         for r in records

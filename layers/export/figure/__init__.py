@@ -28,7 +28,8 @@ rest. Usage: ``figure_bytes(atlas, filters, "svg", size="16:9")``.
 from layers.export.figure.basemap import draw_basemap
 from layers.export.figure.files import figure_bytes
 from layers.export.figure.frame import SYRIA_FRAME, Frame
-from layers.export.figure.paper import DPI, FIGURE_FORMATS, SIZES, FigureFormat, Size
+from layers.export.figure.paper import DPI, SIZES
+from layers.export.kinds import FIGURE_FORMATS, FigureFormat, Size
 
 __all__ = [
     "DPI",

@@ -21,8 +21,9 @@ from layers.data.model import Atlas, Site
 from layers.export.figure.frame import Frame, frame_for
 from layers.export.figure.layout import plain_text
 from layers.export.figure.notes import Notes, caption_text, number_sources
-from layers.export.figure.paper import DPI, FIGURE_FORMATS, RC, SIZES, FigureFormat, Size
+from layers.export.figure.paper import DPI, RC, SIZES
 from layers.export.figure.sheet import Sheet
+from layers.export.kinds import FIGURE_FORMATS, FigureFormat, Size
 
 
 def figure_bytes(

@@ -6,21 +6,11 @@ embedded, so Inkscape or Illustrator can select and edit them) and data as plain
 
 from __future__ import annotations
 
-from typing import Literal
-
 import matplotlib
 from matplotlib import font_manager
 
 from layers.paths import STATIC_DIR
 
-FigureFormat = Literal["png", "svg", "pdf"]
-Size = Literal["a4", "letter", "16:9"]
-#: Format -> (file suffix, MIME type).
-FIGURE_FORMATS: dict[str, tuple[str, str]] = {
-    "png": (".png", "image/png"),
-    "svg": (".svg", "image/svg+xml"),
-    "pdf": (".pdf", "application/pdf"),
-}
 #: Paper or slide size in inches, landscape.
 SIZES: dict[str, tuple[float, float]] = {
     "a4": (297 / 25.4, 210 / 25.4),
