@@ -91,3 +91,20 @@ def test_a_label_moves_to_the_left_when_the_map_is_panned_to_the_edge(page, app_
     drawn = frame.evaluate(_MARKERS_JS)
     assert _cut_labels(drawn) == []
     assert app_exceptions(page) == [] and page.external_requests == []
+
+
+def test_the_scale_bar_clears_the_two_line_credit_at_390_pixels(page, app_url):
+    """On a narrow map the credit wraps onto two lines; the scale bar sits above it."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    goto_app(page, app_url)
+    frame = folium_frame(page)
+    frame.wait_for_selector(SITE_MARKERS, timeout=30_000)
+    boxes = frame.evaluate(
+        """() => ['.leaflet-control-scale', '.leaflet-control-attribution'].map(s => {
+             const r = document.querySelector(s).getBoundingClientRect();
+             return {x1: r.left, x2: r.right, y1: r.top, y2: r.bottom}; })"""
+    )
+    scale, credit = boxes
+    overlap_x = min(scale["x2"], credit["x2"]) - max(scale["x1"], credit["x1"])
+    overlap_y = min(scale["y2"], credit["y2"]) - max(scale["y1"], credit["y1"])
+    assert overlap_x <= 0 or overlap_y <= 0, boxes
