@@ -16,12 +16,8 @@ from typing import Any
 
 import yaml
 
-from layers.data.lessons import (
-    EVENT_ID,
-    Lesson,
-    checked_lesson,
-    parse_yaml_bytes,
-)
+from layers.data.lesson_yaml import parse_yaml_bytes
+from layers.data.lessons import EVENT_ID, Lesson, checked_lesson
 from layers.data.model import Atlas
 from layers.data.problems import Problem
 

@@ -19,7 +19,8 @@ from layers.data.lesson_file import (
     slug,
     unique_slugs,
 )
-from layers.data.lessons import MAX_LESSON_BYTES, StepView
+from layers.data.lesson_yaml import MAX_LESSON_BYTES
+from layers.data.lessons import StepView
 from layers.data.problems import errors_only
 from layers.data.schema import Grade
 from layers.data.view import View

@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from layers.data.filters import event_matches
+from layers.data.lesson_yaml import MAX_LESSON_BYTES
 from layers.data.lessons import (
-    MAX_LESSON_BYTES,
     Lesson,
     check_lesson,
     lesson_from_document,
