@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -112,6 +113,9 @@ def _check(raw: bytes) -> None:
             assert problem.field or problem.severity == "warning"
 
 
+# 400 generated files take ~10 s of CPU; on a machine busy with other work they once took
+# over the suite's 180 s limit per test, which is meant for hangs, not for slow CPUs.
+@pytest.mark.timeout(900)
 @SETTINGS
 @given(
     document=collections(),
