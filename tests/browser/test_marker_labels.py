@@ -93,9 +93,10 @@ def test_a_label_moves_to_the_left_when_the_map_is_panned_to_the_edge(page, app_
     assert app_exceptions(page) == [] and page.external_requests == []
 
 
-def test_the_scale_bar_clears_the_two_line_credit_at_390_pixels(page, app_url):
-    """On a narrow map the credit wraps onto two lines; the scale bar sits above it."""
-    page.set_viewport_size({"width": 390, "height": 844})
+@pytest.mark.parametrize("width", [390, 1400])
+def test_the_scale_bar_clears_the_credit(page, app_url, width):
+    """The credit runs the map's width (two lines on a phone); the scale bar sits above it."""
+    page.set_viewport_size({"width": width, "height": 844})
     goto_app(page, app_url)
     frame = folium_frame(page)
     frame.wait_for_selector(SITE_MARKERS, timeout=30_000)
