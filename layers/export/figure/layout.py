@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from matplotlib.figure import Figure, SubFigure
 
+from layers.export.figure.text_lines import TextLines
 from layers.export.formats import xml_chars
 
 LINE_SPACING = 1.15
@@ -57,14 +58,14 @@ def line_height(points: float) -> float:
 def write(fig: Canvas, x: float, top: float, text: str, points: float, **style) -> float:
     """Text from `top` (inches) downwards; returns where the next block may start."""
     if text and fig is not None:
-        fig.text(
-            *at(fig, x, top),
-            text,
-            fontsize=points,
-            va="top",
-            ha="left",
-            linespacing=LINE_SPACING,
-            **style,
+        fig.add_artist(
+            TextLines(
+                *at(fig, x, top),
+                text.split("\n"),
+                fontsize=points,
+                linespacing=LINE_SPACING,
+                **style,
+            )
         )
     return top - line_height(points) * (text.count("\n") + 1) - 0.02
 
