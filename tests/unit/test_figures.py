@@ -12,6 +12,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 from PIL import Image
 from pypdf import PdfReader
 
@@ -22,7 +24,7 @@ from layers.data.load import load_atlas
 from layers.data.schema import Grade, LinkType
 from layers.export import FORMATS, export_bytes
 from layers.export.figure import DPI, SIZES, figure_bytes
-from layers.export.figure.layout import LINE_SPACING, write
+from layers.export.figure.layout import LINE_SPACING, chars_across, wrap_lines, write
 from layers.export.figure.png import png_bytes
 from layers.render.style import GRADE_STYLES, NO_LINK_STYLE
 
@@ -258,3 +260,19 @@ def test_a_block_of_lines_sits_where_a_matplotlib_text_of_them_would():
     drawn = _svg_baselines(ours)
     assert len(drawn) == 3
     assert drawn == pytest.approx(_svg_baselines(theirs), abs=0.05)
+
+
+def test_a_percent_encoded_address_stays_inside_its_column_of_notes():
+    """A Korean title's address is mostly "%" and digits: wrapped by the average width of a
+    character, it ran over the next column of notes."""
+    note = (
+        "52. Yonhap News Agency, 백남순, date unknown, https://www.dailynk.com/%eb%b0%b1%eb%82"
+        "%a8%ec%88%9c-%ec%8b%9c%eb%a6%ac%ec%95%84%ec%99%80-%ea%b4%80%ea%b3%84-%ed%99%95%eb%8c"
+        "%80/ (relay: DailyNK (Korean))"
+    )
+    column_in, points = 2.3, 6.5
+    lines = wrap_lines(note, chars_across(column_in, points), subsequent_indent="   ")
+    measure = TextToPath().get_text_width_height_descent
+    widths = [measure(line, FontProperties(size=points), ismath=False)[0] for line in lines]
+    assert len(lines) > 2
+    assert max(widths) <= column_in * 72
