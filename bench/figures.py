@@ -8,7 +8,6 @@ GeoDataFrames), then `runs` timed renders each, wall time of `figure_bytes` retu
 
 from __future__ import annotations
 
-import io
 import time
 from typing import Any
 
@@ -19,10 +18,13 @@ FORMATS = ("png", "svg", "pdf")
 
 def _baseline_png() -> bytes:
     """An A4 page at 300 dpi with the offline basemap only: no sites, no text."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     from layers.data.geo import SYRIA_BOX
     from layers.export.figure import DPI, SIZES, draw_basemap
+    from layers.export.figure.png import png_bytes
 
     fig = Figure(figsize=SIZES["a4"])
     ax = fig.add_axes((0.03, 0.04, 0.6, 0.8))
@@ -30,9 +32,10 @@ def _baseline_png() -> bytes:
     west, south, east, north = SYRIA_BOX
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
+    canvas = FigureCanvasAgg(fig)  # drawn and written as figure_bytes draws a PNG
+    fig.dpi = DPI
+    canvas.draw()
+    return png_bytes(np.asarray(canvas.buffer_rgba()), DPI, {})
 
 
 def measure_figures(runs: int, budget: Budget, errors: list[str], out: dict[str, Any]) -> None:

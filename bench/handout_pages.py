@@ -2,10 +2,10 @@
 and Letter, for the whole dataset, each site and each step of the shipped lessons.
 
 Why: issue 15 asks for the whole dataset in six pages and a site or step on one; the test
-(tests/unit/test_handout.py) checks a few of these, this prints them all (about a minute per
-ten documents on two cores), with the characters of text on each page, so a nearly empty
-last page shows. Page counts, not timings: the load of the machine does not change them.
-Not a test; asserts nothing.
+(tests/unit/test_handout.py) checks them all against their bounds; this prints the counts
+(about a minute per ten documents on two cores), with the characters of text on each page,
+so a nearly empty last page shows. Page counts, not timings: the load of the machine does
+not change them. Not a test; asserts nothing.
 
     .venv/bin/python -m bench.handout_pages            # everything
     .venv/bin/python -m bench.handout_pages all S1 7   # the whole dataset, site S1, step 7

@@ -9,7 +9,11 @@ import io
 import re
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 from PIL import Image
 from pypdf import PdfReader
 
@@ -20,6 +24,8 @@ from layers.data.load import load_atlas
 from layers.data.schema import Grade, LinkType
 from layers.export import FORMATS, export_bytes
 from layers.export.figure import DPI, SIZES, figure_bytes
+from layers.export.figure.layout import LINE_SPACING, chars_across, wrap_lines, write
+from layers.export.figure.png import png_bytes
 from layers.render.style import GRADE_STYLES, NO_LINK_STYLE
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -220,3 +226,53 @@ def test_the_command_line_refuses_bad_figure_and_slide_options(tmp_path, capsys,
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out.bin").exists()
+
+
+def test_the_png_writer_keeps_every_pixel_the_resolution_and_a_non_latin_title():
+    rng = np.random.default_rng(7)
+    pixels = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    data = png_bytes(pixels, 300, {"Title": "DPRK–Syria: 조선 $x$"})
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    assert image.mode == "RGBA" and image.size == (53, 37)
+    assert (np.asarray(image) == pixels).all()
+    assert image.info["dpi"] == pytest.approx((300, 300), abs=0.5)
+    assert image.info["Title"] == "DPRK–Syria: 조선 $x$"
+
+
+def _svg_baselines(fig: Figure) -> list[float]:
+    """The y of every <text> the SVG writer places with a translate (a line of a block)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg")
+    found = [
+        re.search(r"translate\(([\d.]+) ([\d.]+)\)", text.get("transform") or "")
+        for text in ET.fromstring(buffer.getvalue()).iter(f"{SVG}text")
+    ]
+    return [float(match.group(2)) for match in found if match]
+
+
+def test_a_block_of_lines_sits_where_a_matplotlib_text_of_them_would():
+    """`write` draws each line itself (no measuring first): the baselines must be a Text's."""
+    lines = "Sources (numbered notes)\n1. Reuters, a title, 2008\n   https://example.org/x"
+    ours, theirs = Figure(figsize=(4, 3)), Figure(figsize=(4, 3))
+    write(ours, 0.3, 2.5, lines, 6.5)
+    theirs.text(0.3 / 4, 2.5 / 3, lines, fontsize=6.5, va="top", linespacing=LINE_SPACING)
+    drawn = _svg_baselines(ours)
+    assert len(drawn) == 3
+    assert drawn == pytest.approx(_svg_baselines(theirs), abs=0.05)
+
+
+def test_a_percent_encoded_address_stays_inside_its_column_of_notes():
+    """A Korean title's address is mostly "%" and digits: wrapped by the average width of a
+    character, it ran over the next column of notes."""
+    note = (
+        "52. Yonhap News Agency, 백남순, date unknown, https://www.dailynk.com/%eb%b0%b1%eb%82"
+        "%a8%ec%88%9c-%ec%8b%9c%eb%a6%ac%ec%95%84%ec%99%80-%ea%b4%80%ea%b3%84-%ed%99%95%eb%8c"
+        "%80/ (relay: DailyNK (Korean))"
+    )
+    column_in, points = 2.3, 6.5
+    lines = wrap_lines(note, chars_across(column_in, points), subsequent_indent="   ")
+    measure = TextToPath().get_text_width_height_descent
+    widths = [measure(line, FontProperties(size=points), ismath=False)[0] for line in lines]
+    assert len(lines) > 2
+    assert max(widths) <= column_in * 72

@@ -8,7 +8,8 @@ and words in an SVG or PDF must stay text that Inkscape or Illustrator can selec
 One job per module:
 
 - `paper`: formats, sizes, resolution and the matplotlib settings (words stay text);
-- `layout`: placing and wrapping text on a page in inches;
+- `layout`: placing and wrapping text on a page in inches; `text_lines`: drawing a block of
+  lines without measuring each first;
 - `frame`: which part of the map is shown, fitted to the map's box without stretching;
 - `basemap`: the offline basemap (``geodata/basemap/``) as `layers.map.basemap` draws it;
 - `marks`, `labels`: the sites with their grade shapes, precision and highlight rings, and
@@ -18,7 +19,7 @@ One job per module:
   caption), shared with the slides;
 - `sheet`: the pages (notes that do not fit beside the map continue on further panels:
   pages of the PDF, or panels stacked below the map in one PNG or SVG, so no source is ever
-  dropped); `files`: the bytes of a PNG, SVG or PDF.
+  dropped); `files`: the bytes of a PNG, SVG or PDF; `png`: the PNG writer.
 
 Text from data is plain text here: matplotlib's maths parser is off (a ``$`` in a title
 stays a dollar), characters XML cannot hold are replaced, and the SVG writer escapes the

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from matplotlib.figure import Figure, SubFigure
 
+from layers.export.figure.text_lines import TextLines
 from layers.export.formats import xml_chars
 
 LINE_SPACING = 1.15
@@ -57,14 +58,14 @@ def line_height(points: float) -> float:
 def write(fig: Canvas, x: float, top: float, text: str, points: float, **style) -> float:
     """Text from `top` (inches) downwards; returns where the next block may start."""
     if text and fig is not None:
-        fig.text(
-            *at(fig, x, top),
-            text,
-            fontsize=points,
-            va="top",
-            ha="left",
-            linespacing=LINE_SPACING,
-            **style,
+        fig.add_artist(
+            TextLines(
+                *at(fig, x, top),
+                text.split("\n"),
+                fontsize=points,
+                linespacing=LINE_SPACING,
+                **style,
+            )
         )
     return top - line_height(points) * (text.count("\n") + 1) - 0.02
 
@@ -73,9 +74,22 @@ def write(fig: Canvas, x: float, top: float, text: str, points: float, **style) 
 def wrap_lines(text: str, chars: int, subsequent_indent: str = "") -> tuple[str, ...]:
     """Wrapped lines; hyphenated words stay whole (Secretary-General), long URLs are cut.
     Cached: the notes are wrapped once to count the pages and again to draw them."""
-    return tuple(
-        textwrap.wrap(text, chars, subsequent_indent=subsequent_indent, break_on_hyphens=False)
-    )
+    lines = textwrap.wrap(text, chars, subsequent_indent=subsequent_indent, break_on_hyphens=False)
+    # A percent-encoded address (a title in Arabic or Korean: "%eb%b0%b1…") is mostly
+    # digits and "%", far wider than the average `chars_across` allows: narrower lines for
+    # that text, so it stays inside its column instead of running over the next one.
+    room, narrower = chars * 0.54, chars
+    while narrower > 10 and any("%" in line and _ems(line) > room for line in lines):
+        narrower -= max(1, narrower // 10)
+        lines = textwrap.wrap(
+            text, narrower, subsequent_indent=subsequent_indent, break_on_hyphens=False
+        )
+    return tuple(lines)
+
+
+def _ems(line: str) -> float:
+    """A line's width in ems of DejaVu Sans, roughly: "%" and digits are the wide ones."""
+    return sum(0.95 if c == "%" else 0.64 if c.isdigit() else 0.54 for c in line)
 
 
 def wrap_items(items: list[str], chars: int) -> str:
