@@ -36,7 +36,13 @@ from layers.render.style import (
 )
 from layers.render.style import symbol_img as _symbol_img
 from layers.render.style import symbol_svg as _symbol_svg
-from layers.render.words import day_label, number_words, source_date_words, url_kind_words
+from layers.render.words import (
+    day_label,
+    number_words,
+    readable_url,
+    source_date_words,
+    url_kind_words,
+)
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -72,6 +78,7 @@ GLOBALS: dict[str, Any] = {
     "grade_shape": grade_shape,
     "number_words": number_words,
     "plural": plural,
+    "readable_url": readable_url,
     "source_date_words": source_date_words,
     "style_element": style_element,
     "symbol_svg": symbol_svg,

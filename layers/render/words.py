@@ -8,6 +8,8 @@ source wherever the atlas shows it.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -33,6 +35,36 @@ def number_words(source: Source) -> str | None:
         return None
     status = "" if source.document_number_status == "confirmed" else " (number unverified)"
     return source.document_number + status
+
+
+_ENCODED_NON_ASCII = re.compile(r"(?:%[89a-fA-F][0-9a-fA-F])+")
+#: Characters a reader cannot see or that reorder text (controls, bidi and other format
+#: characters, line and paragraph separators, spaces): an address holding them stays encoded.
+_HIDDEN = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp", "Zs"})
+
+
+def readable_url(url: object) -> str:
+    """The address as a reader can read it: percent-encoded UTF-8 letters (a Korean or
+    Arabic title in the path) shown as letters, everything else as written.
+
+    Why: ``https://www.dailynk.com/%eb%b0%b1%eb%82%a8…`` runs to ten printed lines and says
+    nothing; ``https://www.dailynk.com/백남순-…`` is the same address, as browsers show it.
+    Only non-ASCII bytes are decoded (an encoded ``/``, ``?`` or ``%`` keeps its escape, so
+    the address's parts read as they are), and an address whose letters would include a
+    control, bidi or other invisible character is shown encoded. The link itself is not
+    changed."""
+
+    def letters(match: re.Match[str]) -> str:
+        try:
+            text = bytes.fromhex(match[0].replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            return match[0]
+        return text if not any(unicodedata.category(c) in _HIDDEN for c in text) else match[0]
+
+    url = str(url)  # a pydantic HttpUrl prints as the address
+    shown = _ENCODED_NON_ASCII.sub(letters, url)
+    # Some letters left encoded (not UTF-8, or invisible): show none decoded, not a mix.
+    return url if _ENCODED_NON_ASCII.search(shown) else shown
 
 
 def url_kind_words(source: Source) -> str | None:

@@ -25,14 +25,22 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[2]
 OUT = HERE / "hangul-subset.ttf"
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+# Percent-encoded UTF-8 in an address (a Korean title in a source's URL): the page shows it
+# as letters (layers.render.words.readable_url), so its Hangul needs glyphs too.
+ENCODED = re.compile(r"(?:%[89a-fA-F][0-9a-fA-F])+")
 
 
 def hangul_in_data(root: Path = REPO_ROOT / "geodata") -> set[str]:
-    """Every Hangul character in the text files under geodata/."""
+    """Every Hangul character in the text files under geodata/, percent-encoded ones
+    included."""
     found: set[str] = set()
     for path in root.rglob("*"):
         if path.is_file() and path.suffix in {".json", ".geojson", ".md", ".yaml", ".yml", ".csv"}:
-            found.update(HANGUL.findall(path.read_text(encoding="utf-8", errors="ignore")))
+            text = path.read_text(encoding="utf-8", errors="ignore")
+            for encoded in ENCODED.findall(text):
+                raw = bytes.fromhex(encoded.replace("%", ""))
+                text += " " + raw.decode("utf-8", errors="ignore")
+            found.update(HANGUL.findall(text))
     return found
 
 
