@@ -355,3 +355,24 @@ def file_only(route, blocked: list[str]) -> None:
     else:
         blocked.append(route.request.url)
         route.abort("blockedbyclient")
+
+
+def boxes_overlap(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
+    """Two boxes ({x1, x2, y1, y2}, as the tests' scripts measure them) overlap."""
+    return a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]
+
+
+def open_settled_map(page, url: str, zoom: int | None = None):
+    """Open ``url``, bring the map into view and wait until its basemap names are laid out
+    (at ``zoom``, if given); the map's Playwright frame."""
+    goto_app(page, url)
+    frame = folium_frame(page)
+    frame.wait_for_selector(".leaflet-marker-pane .atlas-marker", timeout=30_000)
+    bring_map_into_view(page)
+    if zoom is not None:
+        frame.wait_for_function(
+            f"document.querySelector('.leaflet-container').dataset.placesZoom === '{zoom}'",
+            timeout=20_000,
+        )
+    frame.wait_for_selector(".leaflet-container[data-places-settled]", timeout=20_000)
+    return frame

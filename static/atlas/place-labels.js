@@ -17,6 +17,21 @@
 // names drawn) and data-places-zoom.
 window.AtlasPlaces = window.AtlasPlaces || function (group, config) {
   var MARGIN = 6;  // around a site marker: covers a lesson's highlight ring (17 px)
+  // A name, and under it its Arabic form when the data has one (as text, never as HTML).
+  function appendNames(parent, prefix, english, arabic) {
+    var name = document.createElement("span");
+    name.className = prefix + "-name";
+    name.textContent = english;
+    parent.appendChild(name);
+    if (arabic) {
+      var ar = document.createElement("span");
+      ar.className = prefix + "-ar";
+      ar.lang = "ar";
+      ar.dir = "rtl";
+      ar.textContent = arabic;
+      parent.appendChild(ar);
+    }
+  }
   var items = config.places.map(function (p) {
     var box = document.createElement("div");
     box.className = "atlas-place";
@@ -24,18 +39,7 @@ window.AtlasPlaces = window.AtlasPlaces || function (group, config) {
     dot.className = "atlas-place-dot";
     var label = document.createElement("span");
     label.className = "atlas-place-label";
-    var name = document.createElement("span");
-    name.className = "atlas-place-name";
-    name.textContent = p[2];
-    label.appendChild(name);
-    if (p[3]) {
-      var ar = document.createElement("span");
-      ar.className = "atlas-place-ar";
-      ar.lang = "ar";
-      ar.dir = "rtl";
-      ar.textContent = p[3];
-      label.appendChild(ar);
-    }
+    appendNames(label, "atlas-place", p[2], p[3]);
     box.appendChild(dot);
     box.appendChild(label);
     var marker = L.marker([p[0], p[1]], {
@@ -48,18 +52,7 @@ window.AtlasPlaces = window.AtlasPlaces || function (group, config) {
     var points = r[3].map(function (pt) {
       var el = document.createElement("div");
       el.className = "atlas-river atlas-river-hidden";
-      var name = document.createElement("span");
-      name.className = "atlas-river-name";
-      name.textContent = r[0];
-      el.appendChild(name);
-      if (r[1]) {
-        var ar = document.createElement("span");
-        ar.className = "atlas-river-ar";
-        ar.lang = "ar";
-        ar.dir = "rtl";
-        ar.textContent = r[1];
-        el.appendChild(ar);
-      }
+      appendNames(el, "atlas-river", r[0], r[1]);
       var marker = L.marker(pt, {
         icon: L.divIcon({html: el, className: "atlas-river-icon", iconSize: [0, 0]}),
         pane: config.pane, interactive: false, keyboard: false});

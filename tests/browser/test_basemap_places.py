@@ -10,7 +10,12 @@ import math
 
 import pytest
 
-from browser_support import REPO_ROOT, app_exceptions, bring_map_into_view, folium_frame, goto_app
+from browser_support import (
+    REPO_ROOT,
+    app_exceptions,
+    boxes_overlap,
+    open_settled_map,
+)
 from layers.data.places import places
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
@@ -39,32 +44,14 @@ _BOXES_JS = """
 """
 
 
-def _overlaps(a: dict, b: dict) -> bool:
-    return a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]
-
-
 def _clashes(drawn: dict) -> list[str]:
     """Names of drawn places whose label or dot touches a site marker or its label."""
     assert drawn["sites"], "no site marker measured"
     return [
         p["name"]
         for p in drawn["names"]
-        if any(_overlaps(b, s) for b in p["boxes"] for s in drawn["sites"])
+        if any(boxes_overlap(b, s) for b in p["boxes"] for s in drawn["sites"])
     ]
-
-
-def _open(page, url: str, zoom: int | None = None):
-    goto_app(page, url)
-    frame = folium_frame(page)
-    frame.wait_for_selector(SITE_MARKERS, timeout=30_000)
-    bring_map_into_view(page)
-    if zoom is not None:
-        frame.wait_for_function(
-            f"document.querySelector('.leaflet-container').dataset.placesZoom === '{zoom}'",
-            timeout=20_000,
-        )
-    frame.wait_for_selector(".leaflet-container[data-places-settled]", timeout=20_000)
-    return frame
 
 
 def _nearest_names(lat: float, lon: float, count: int) -> list[str]:
@@ -79,7 +66,7 @@ def _nearest_names(lat: float, lon: float, count: int) -> list[str]:
 def test_a_view_zoomed_on_a_site_names_the_towns_around_it_off_the_markers(page, app_url, size):
     page.set_viewport_size({"width": size[0], "height": size[1]})
     lat, lon = MASYAF
-    frame = _open(page, f"{app_url}/?site=S2&center={lat},{lon}&zoom=10", zoom=10)
+    frame = open_settled_map(page, f"{app_url}/?site=S2&center={lat},{lon}&zoom=10", zoom=10)
     drawn = frame.evaluate(_BOXES_JS)
     page.screenshot(path=str(ARTIFACTS / f"places-masyaf-z10-{size[0]}x{size[1]}.png"))
 
@@ -93,7 +80,7 @@ def test_a_view_zoomed_on_a_site_names_the_towns_around_it_off_the_markers(page,
 
 
 def test_the_national_view_names_only_the_large_cities(page, app_url):
-    frame = _open(page, app_url)
+    frame = open_settled_map(page, app_url)
     drawn = frame.evaluate(_BOXES_JS)
     page.screenshot(path=str(ARTIFACTS / "places-national.png"))
     names = [p["name"] for p in drawn["names"]]
@@ -108,7 +95,7 @@ def test_the_national_view_names_only_the_large_cities(page, app_url):
 def test_a_lesson_step_on_a_site_names_the_city_beside_it(page, app_url):
     """Step 6 (Barzeh, zoom 12) at projector size: Damascus is named, not the governorate."""
     page.set_viewport_size({"width": 1024, "height": 768})
-    frame = _open(page, f"{app_url}/?lesson=north-korea-in-syria&step=6", zoom=12)
+    frame = open_settled_map(page, f"{app_url}/?lesson=north-korea-in-syria&step=6", zoom=12)
     drawn = frame.evaluate(_BOXES_JS)
     page.screenshot(path=str(ARTIFACTS / "places-lesson-step6-1024x768.png"))
     assert "Damascus" in [p["name"] for p in drawn["names"]]

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import REPO_ROOT, app_exceptions, bring_map_into_view, folium_frame, goto_app
+from browser_support import (
+    REPO_ROOT,
+    app_exceptions,
+    boxes_overlap,
+    open_settled_map,
+)
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 SITE_MARKERS = ".leaflet-marker-pane .atlas-marker"
@@ -33,24 +38,6 @@ _RIVERS_JS = """
 """
 
 
-def _overlaps(a: dict, b: dict) -> bool:
-    return a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]
-
-
-def _open(page, url: str, zoom: int | None = None):
-    goto_app(page, url)
-    frame = folium_frame(page)
-    frame.wait_for_selector(SITE_MARKERS, timeout=30_000)
-    bring_map_into_view(page)
-    if zoom is not None:
-        frame.wait_for_function(
-            f"document.querySelector('.leaflet-container').dataset.placesZoom === '{zoom}'",
-            timeout=20_000,
-        )
-    frame.wait_for_selector(".leaflet-container[data-places-settled]", timeout=20_000)
-    return frame
-
-
 def _check(drawn: dict) -> list[str]:
     """The names drawn, after checking each is italic, blue, inside the map and off the
     site markers."""
@@ -64,12 +51,12 @@ def _check(drawn: dict) -> list[str]:
         assert blue > red + 40 and blue > green, river["colour"]  # the colour of water
         assert view["x1"] <= b["x1"] and b["x2"] <= view["x2"], river
         assert view["y1"] <= b["y1"] and b["y2"] <= view["y2"], river
-        assert not any(_overlaps(b, s) for s in drawn["sites"]), river
+        assert not any(boxes_overlap(b, s) for s in drawn["sites"]), river
     return [r["name"] for r in drawn["rivers"]]
 
 
 def test_the_national_view_names_the_euphrates_offline(page, app_url):
-    frame = _open(page, app_url)
+    frame = open_settled_map(page, app_url)
     drawn = frame.evaluate(_RIVERS_JS)
     page.screenshot(path=str(ARTIFACTS / "rivers-national.png"))
     assert "Euphrates" in _check(drawn)
@@ -86,7 +73,7 @@ def test_a_view_on_the_river_names_it(page, app_url, size, river, view):
     """Zoomed on a river's stretch (the Euphrates at Al Kibar, site S1; the Orontes between
     Hama and the Ghab, near Masyaf), the river is named, off the site markers."""
     page.set_viewport_size({"width": size[0], "height": size[1]})
-    frame = _open(page, f"{app_url}/?{view}", zoom=9)
+    frame = open_settled_map(page, f"{app_url}/?{view}", zoom=9)
     drawn = frame.evaluate(_RIVERS_JS)
     page.screenshot(path=str(ARTIFACTS / f"rivers-{river.lower()}-z9-{size[0]}.png"))
     assert river in _check(drawn)
