@@ -53,7 +53,7 @@ def clear_cache_msg() -> bytes:
 
 @dataclass
 class Session:
-    """One WebSocket session; ``texts`` collects every markdown body the server sent."""
+    """One WebSocket session; ``texts`` collects every Markdown and HTML body the server sent."""
 
     ws: websockets.ClientConnection
     texts: list[str] = field(default_factory=list)
@@ -68,8 +68,9 @@ class Session:
         kind = msg.WhichOneof("type")
         if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
-            if element.WhichOneof("type") == "markdown":
-                self.texts.append(element.markdown.body)
+            shown = element.WhichOneof("type")
+            if shown in ("markdown", "html"):  # the atlas's fragments come as st.html
+                self.texts.append(getattr(element, shown).body)
         elif kind == "script_finished":
             self.finished.append(msg.script_finished)
         return msg
