@@ -119,12 +119,21 @@ window.AtlasSiteMarkers = window.AtlasSiteMarkers || function (group, config) {
   }
   function start() {
     present(); layout(); group._map.off(VIEW_EVENTS, onView).on(VIEW_EVENTS, onView);
-    // streamlit-folium moves the map to the step's view right after this script: check then.
+    // streamlit-folium moves the map to the step's view right after this script, or a
+    // little later (a loaded machine once set it after the check below): check then, at the
+    // next end of a move, and whenever the stage resizes the map.
     setTimeout(function () {
       var map = group._map;
       if (map && map._animatingZoom) { map.once("zoomend", keepHighlightsInView); }
       else { keepHighlightsInView(); }
     }, 0);
+    if (config.present) {
+      group._map.once("moveend", keepHighlightsInView).on("resize", onResize);
+    }
+  }
+  function onResize() {  // `this` is the map; a replaced layer of markers lets go of it
+    if (!group._map) { this.off("resize", onResize); return; }
+    keepHighlightsInView();
   }
   if (group._map) { start(); } else { group.once("add", start); }
 };
