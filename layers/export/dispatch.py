@@ -43,9 +43,12 @@ def _writer(fmt: str) -> Callable[[Job], bytes] | None:
     if fmt in ("geojson", "csv", "kml"):
         from layers.export import formats
 
-        return {"geojson": formats.write_geojson, "csv": formats.write_csv}.get(
-            fmt, formats.write_kml
-        )
+        writers = {
+            "geojson": formats.write_geojson,
+            "csv": formats.write_csv,
+            "kml": formats.write_kml,
+        }
+        return writers[fmt]
     return None
 
 

@@ -7,6 +7,7 @@ kind of colour vision. Link types use the Okabe–Ito palette in the chronology.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -142,6 +143,7 @@ def symbol_svg(style: GradeStyle, size: int = 22) -> str:
     )
 
 
+@functools.cache  # a few styles and sizes, asked for in every badge of every row
 def symbol_img(style: GradeStyle, size: int = 22) -> str:
     """The grade's shape as an <img> holding `symbol_svg` as a data URI.
 
