@@ -92,6 +92,12 @@ def hangul_css() -> str:
     return css
 
 
+# On paper, up to this many numbered notes are kept on one page (about 25 CSS px a note in
+# the print layout's three columns; a Letter page's printable height is 995 px): a site's or
+# a lesson step's handout then has every event on its front and every source on its back.
+# The whole dataset's notes (over a hundred) run on from the events, as any long list.
+SOURCES_KEPT_TOGETHER = 36
+
 # Printing from a browser without ::details-content support: open every summary first.
 _PRINT_SCRIPT = (
     'addEventListener("beforeprint",function(){'
@@ -212,6 +218,7 @@ def html_bundle(job: Job) -> bytes:
         legend=Markup(legend_html()),
         chronology=chronology,
         sources=Markup(source_list(cited)) if cited.sources else None,
+        sources_together=len(cited.sources) <= SOURCES_KEPT_TOGETHER,
         map_script=page.script,
         print_script=inline_script(_PRINT_SCRIPT, "the print script"),
     )

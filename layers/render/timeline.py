@@ -22,9 +22,9 @@ from layers.render.style import (
     LINK_LABELS,
     NO_LINK_STYLE,
     both_grades_words,
-    symbol_img,
     symbol_svg,
 )
+from layers.render.templates import render
 
 WIDTH = 1000
 LABEL_WIDTH = 190
@@ -144,18 +144,4 @@ def timeline_image(atlas: Atlas, events: list[DatedEvent], first_year: int, last
 
 def timeline_legend() -> str:
     """Grades (shape) and link types (colour bar), as HTML beside the SVG."""
-    grades = "".join(
-        f'<span style="margin-right:.8rem">{symbol_img(style, 13)} {esc(style.short)}</span>'
-        for style in [*GRADE_STYLES.values(), NO_LINK_STYLE]
-    )
-    links = "".join(
-        f'<span style="margin-right:.8rem"><span style="display:inline-block;width:14px;'
-        f'height:5px;background:{colour};vertical-align:middle"></span> '
-        f"{esc(LINK_LABELS[link])}</span>"
-        for link, colour in LINK_COLOURS.items()
-    )
-    return (
-        f'<div class="atlas-muted" style="font-size:.85rem">Mark = grade of the North Korean '
-        f"link (as on the map): {grades}"
-        f"<br>Bar = North Korean link, over the period the date covers: {links}</div>"
-    )
+    return str(render("timeline_key.html.j2", styles=[*GRADE_STYLES.values(), NO_LINK_STYLE]))
