@@ -2,7 +2,7 @@
 and Letter, for the whole dataset, each site and each step of the shipped lessons.
 
 Why: issue 15 asks for the whole dataset in six pages and a site or step on one; the test
-(tests/unit/test_handout.py) checks them all against their bounds; this prints the counts
+(tests/browser/test_handout.py) checks them all against their bounds; this prints the counts
 (about a minute per ten documents on two cores), with the characters of text on each page,
 so a nearly empty last page shows. Page counts, not timings: the load of the machine does
 not change them. Not a test; asserts nothing.

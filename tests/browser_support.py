@@ -289,6 +289,16 @@ def painted(frame) -> None:
     frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
+def images_settled(target, timeout: float = 10_000) -> None:
+    """Wait until every image of the page or frame has loaded or failed and its fonts are
+    in: an injected image's onerror, had one got in, has run by then. A signal, not a sleep."""
+    target.wait_for_function(
+        "() => [...document.images].every(i => i.complete) && document.fonts.status === 'loaded'",
+        timeout=timeout,
+    )
+    painted(target)
+
+
 def click_map_at(page, frame, lon: float, lat: float, zoom: float | None = None) -> None:
     """Click the st_folium map in ``frame`` at (lon, lat) with the mouse, as a reader
     would (e.g. on a point of a canvas layer, which has no DOM element to click).

@@ -14,10 +14,12 @@ header's text from data is escaped by it, and only the atlas's own pieces (inlin
 and styles, after the checks below, and fragments rendered by layers.render) pass as Markup.
 
 It doubles as the printable handout (static/atlas/bundle.css's @media print; page counts in
-tests/unit/test_handout.py): `@page` size auto (A4 or Letter from the print dialog); the map
+tests/browser/test_handout.py): `@page` size auto (A4 or Letter from the print dialog); the map
 as Leaflet drew it for the screen, scaled whole to sit beside its legend; the events in two
 columns, each citing its sources by number (`source_numbers`); the sources as numbered notes
-in three columns. Nothing forces a page break, so no page is left nearly blank.
+in three columns, kept whole on a page of their own when they do not fit under a site's
+or step's events (`SOURCES_KEPT_TOGETHER`). Nothing else forces a page break, so no page is
+left nearly blank.
 """
 
 from __future__ import annotations

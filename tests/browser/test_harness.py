@@ -92,15 +92,15 @@ def test_external_request_is_blocked_and_recorded(page, smoke_url):
 
 def test_console_error_is_captured(page, smoke_url):
     goto_app(page, smoke_url)
-    page.evaluate("() => console.error('harness console check')")
-    page.wait_for_timeout(100)
+    with page.expect_console_message(lambda m: "harness console check" in m.text):
+        page.evaluate("() => console.error('harness console check')")
     assert any("harness console check" in text for text in page.console_errors)
 
 
 def test_page_error_is_captured(page, smoke_url):
     goto_app(page, smoke_url)
-    page.evaluate("() => setTimeout(() => { throw new Error('harness page error'); }, 0)")
-    page.wait_for_timeout(200)
+    with page.expect_event("pageerror", lambda e: "harness page error" in str(e)):
+        page.evaluate("() => setTimeout(() => { throw new Error('harness page error'); }, 0)")
     assert any("harness page error" in text for text in page.page_errors)
 
 

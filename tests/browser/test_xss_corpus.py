@@ -18,6 +18,7 @@ from browser_support import (
     click_map_at,
     folium_frame,
     goto_app,
+    images_settled,
     marker_centre,
     wait_for_app,
 )
@@ -108,7 +109,7 @@ def test_payloads_in_data_and_url_show_as_text_and_never_run(page, start_app, ho
         labels = frame.inner_text(".leaflet-marker-pane")
         assert any(payload in labels for payload in SHORT)
     wait_for_app(page)
-    page.wait_for_timeout(500)
+    images_settled(page)
     assert page.evaluate("window.__xss === undefined")
     assert dialogs == []
     text = page.locator('[data-testid="stMain"]').inner_text()
@@ -318,7 +319,8 @@ def test_payloads_in_extra_layers_and_uploads_show_as_text_and_never_run(
         names = chips.evaluate_all("els => els.map(e => e.title)")  # whole in the title)
         assert sorted(names) == [p.name for p in files]
 
-    page.wait_for_timeout(300)
+    images_settled(page)
+    images_settled(frame)
     assert frame.evaluate("window.__xss === undefined")
     assert page.evaluate("window.__xss === undefined")
     assert dialogs == []

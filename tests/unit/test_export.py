@@ -666,7 +666,7 @@ def test_the_bundle_opens_from_disk_offline_with_every_marker(atlas, browser, tm
         drawn = page.locator(".folium-map").evaluate("e => [e.clientWidth, e.clientHeight]")
         assert drawn == [round(on_screen["width"]) - 2, round(on_screen["height"]) - 2]  # border
         # On paper the events are compact paragraphs in two columns (page counts, chips and
-        # timeline type: tests/unit/test_handout.py).
+        # timeline type: tests/browser/test_handout.py).
         rows = page.locator(".atlas-chronology .atlas-table tbody")
         assert rows.evaluate("e => getComputedStyle(e).columnCount") == "2"
         page.screenshot(path=str(ARTIFACTS / "export-bundle-print.png"), full_page=True)

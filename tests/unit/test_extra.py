@@ -13,7 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from browser_support import REPO_ROOT, app_exceptions, folium_frame, goto_app, popup_at
+from browser_support import (
+    REPO_ROOT,
+    app_exceptions,
+    folium_frame,
+    goto_app,
+    images_settled,
+    popup_at,
+)
 from layers import extra
 from layers.data.filters import Filters, filter_events, sites_shown
 from layers.data.load import load_atlas
@@ -712,7 +719,8 @@ def test_extra_layers_draw_on_canvas_and_popups_show_hostile_text_inert(
     assert PAYLOAD in text and SCRIPT_PAYLOAD in text and SVG_PAYLOAD in text
     assert "…" in text
     assert popup.locator("img, script, svg").count() == 0
-    page.wait_for_timeout(300)
+    images_settled(page)
+    images_settled(frame)
     assert frame.evaluate("() => window.__pwned") is None
     assert page.evaluate("() => window.__pwned") is None
     assert dialogs == []

@@ -18,7 +18,7 @@ import pytest
 from branca.colormap import LinearColormap
 from shapely.geometry import box, shape
 
-from browser_support import REPO_ROOT, folium_frame, goto_app
+from browser_support import REPO_ROOT, folium_frame, goto_app, images_settled
 from layers.data import geo
 from layers.map import assets, basemap
 from layers.map.assets import (
@@ -276,7 +276,7 @@ def test_map_renders_offline_in_chromium(page, start_app, probe_dir: Path, base_
     frame.wait_for_selector(".leaflet-container", state="visible")
     frame.wait_for_selector(".leaflet-marker-pane > *", state="attached")
     frame.wait_for_selector(".leaflet-atlas-basemap-pane path", state="attached")
-    page.wait_for_timeout(500)  # let icon images and fonts settle
+    images_settled(frame)
 
     assert frame.locator(".leaflet-marker-pane > *").count() == 1
     assert frame.locator(".leaflet-overlay-pane path").count() == 5
