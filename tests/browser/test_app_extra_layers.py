@@ -45,8 +45,10 @@ def test_folder_and_uploaded_layers_render_and_stay_inert(page, start_app, extra
     goto_app(page, url)
     frame = folium_frame(page)
     frame.wait_for_selector(".atlas-marker", timeout=30_000)
+    # The first draw waits for a fresh server to read 10,000 points in its worker process:
+    # over 30 s once on a machine running two other test suites, so a minute.
     frame.wait_for_selector(
-        ".leaflet-container[data-points-drawn='10001']", state="attached", timeout=30_000
+        ".leaflet-container[data-points-drawn='10001']", state="attached", timeout=60_000
     )
     # An upload: a plain layer of three points, for this session only.
     upload = tmp_path / "my-points.geojson"
