@@ -4,8 +4,9 @@ and Letter, for the whole dataset, each site and each step of the shipped lesson
 Why: issue 15 asks for the whole dataset in six pages and a site or step on one; the test
 (tests/browser/test_handout.py) checks them all against their bounds; this prints the counts
 (about a minute per ten documents on two cores), with the characters of text on each page,
-so a nearly empty last page shows. Page counts, not timings: the load of the machine does
-not change them. Not a test; asserts nothing.
+so a nearly empty last page shows, and how many CSS px the document, laid out unbroken at
+the paper's printable width, is over (+) or under (-) one page. Page counts, not timings:
+the load of the machine does not change them. Not a test; asserts nothing.
 
     .venv/bin/python -m bench.handout_pages            # everything
     .venv/bin/python -m bench.handout_pages all S1 7   # the whole dataset, site S1, step 7
@@ -26,7 +27,10 @@ from layers.data.load import DEFAULT_DATA_DIR, load_atlas
 from layers.export import export
 from tests.browser_support import CHROMIUM_ARGS, CHROMIUM_PATH
 
-PAPERS = {"A4": 210.0, "Letter": 215.9}  # widths in mm; the print margins are 10 mm a side
+#: Printable width and height in CSS px (96 a inch): the paper less the @page margins of
+#: bundle.css, 8 mm top and bottom, 9 mm a side.
+PAPERS = {"A4": (726, 1062), "Letter": (756, 995)}
+SPARE = "() => Math.round(document.querySelector('.atlas-doc').getBoundingClientRect().height)"
 MARKERS = ".leaflet-marker-pane .atlas-marker"
 
 
@@ -62,10 +66,14 @@ def main(wanted: list[str]) -> None:
                     page.wait_for_load_state("load")
                 page.emulate_media(media="print")
                 counts = []
-                for paper in PAPERS:
+                for paper, (width, height) in PAPERS.items():
+                    # One page's worth more (+) or less (-) than the whole document laid out
+                    # unbroken: how far a document on two pages is from fitting on one.
+                    page.set_viewport_size({"width": width, "height": height})
+                    over = page.evaluate(SPARE) - height
                     pdf = PdfReader(io.BytesIO(page.pdf(format=paper, print_background=True)))
                     chars = [len(p.extract_text().strip()) for p in pdf.pages]
-                    counts.append(f"{paper} {len(chars)} pages {chars}")
+                    counts.append(f"{paper} {len(chars)} pages {chars} {over:+d} px")
                 page.close()
                 print(f"{name:>4}  {len(events):3d} events  " + "  ".join(counts), flush=True)
         finally:
